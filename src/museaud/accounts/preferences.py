@@ -1,0 +1,130 @@
+"""Reading and saving a user's preferences and saved window state.
+
+The GUI's preferences dialog and `museaud prefs` both go through these functions, which check
+values before they reach the database so a mistake gets a message instead of a constraint error.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from museaud.music.pitch import PITCH_CLASS_NAMES
+from museaud.store.models.accounts import THEMES, UiState, UserPreferences
+
+BUFFER_SIZES = (32, 64, 128, 256, 512, 1024, 2048, 4096)
+SCALES = ("major", "minor")
+
+
+class PreferenceError(ValueError):
+    """A preference value out of range; the message names the field and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """The settings a producer edits in the preferences dialog."""
+
+    default_bpm: int = 120
+    default_key_note: int = 0
+    default_scale: str = "major"
+    default_flavor: str = "Salsa"
+    default_volume: float = 1.0
+    theme: str = "auto"
+    audio_device: str | None = None
+    audio_buffer_size: int = 256
+    audio_sample_rate: int = 48000
+    midi_output_port: str | None = None
+    auto_play: bool = False
+    show_beat_numbers: bool = True
+
+    def validated(self) -> Preferences:
+        """Return self if every value is allowed, else raise PreferenceError naming the field."""
+        if not 80 <= self.default_bpm <= 250:
+            raise PreferenceError(f"default_bpm {self.default_bpm} is outside 80-250 BPM")
+        if not 0 <= self.default_key_note <= 11:
+            raise PreferenceError(
+                f"default_key_note {self.default_key_note} is not a pitch class 0-11 (C=0 … B=11)"
+            )
+        if self.default_scale not in SCALES:
+            raise PreferenceError(f"default_scale {self.default_scale!r} is not one of {SCALES}")
+        if not 0.0 <= self.default_volume <= 2.0:
+            raise PreferenceError(f"default_volume {self.default_volume} is outside 0-2")
+        if self.theme not in THEMES:
+            raise PreferenceError(f"theme {self.theme!r} is not one of {THEMES}")
+        if self.audio_buffer_size not in BUFFER_SIZES:
+            raise PreferenceError(
+                f"audio_buffer_size {self.audio_buffer_size} is not one of {BUFFER_SIZES}"
+            )
+        if not 8000 <= self.audio_sample_rate <= 192000:
+            raise PreferenceError(f"audio_sample_rate {self.audio_sample_rate} Hz is not plausible")
+        if not self.default_flavor.strip():
+            raise PreferenceError("default_flavor is empty")
+        return self
+
+    @property
+    def default_key_name(self) -> str:
+        """The default key as a note name, e.g. 'F#'."""
+        return PITCH_CLASS_NAMES[self.default_key_note]
+
+
+PREFERENCE_FIELDS = tuple(field.name for field in fields(Preferences))
+
+
+def _row(session: Session, user_id: uuid.UUID) -> UserPreferences:
+    row = session.scalars(select(UserPreferences).where(UserPreferences.owner_id == user_id)).first()
+    if row is None:
+        row = UserPreferences(owner_id=user_id)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def load_preferences(session: Session, user_id: uuid.UUID) -> Preferences:
+    """The user's preferences (defaults if none were saved)."""
+    row = _row(session, user_id)
+    return Preferences(**{name: getattr(row, name) for name in PREFERENCE_FIELDS})
+
+
+def save_preferences(session: Session, user_id: uuid.UUID, preferences: Preferences) -> None:
+    """Check and store the user's preferences."""
+    preferences.validated()
+    row = _row(session, user_id)
+    for name, value in asdict(preferences).items():
+        setattr(row, name, value)
+
+
+def update_preferences(session: Session, user_id: uuid.UUID, **changes: Any) -> Preferences:
+    """Change some preferences by name; unknown names are refused."""
+    unknown = sorted(set(changes) - set(PREFERENCE_FIELDS))
+    if unknown:
+        raise PreferenceError(
+            f"unknown preference {', '.join(unknown)}; known: {', '.join(PREFERENCE_FIELDS)}"
+        )
+    updated = replace(load_preferences(session, user_id), **changes)
+    save_preferences(session, user_id, updated)
+    return updated
+
+
+def load_ui_state(session: Session, user_id: uuid.UUID, component: str) -> dict[str, Any]:
+    """The saved state of one window part, or {} if none."""
+    row = session.scalars(
+        select(UiState).where(UiState.owner_id == user_id, UiState.component_name == component)
+    ).first()
+    return dict(row.state_data) if row is not None else {}
+
+
+def save_ui_state(
+    session: Session, user_id: uuid.UUID, component: str, state: dict[str, Any]
+) -> None:
+    """Store the state of one window part (JSON-serialisable values only)."""
+    row = session.scalars(
+        select(UiState).where(UiState.owner_id == user_id, UiState.component_name == component)
+    ).first()
+    if row is None:
+        session.add(UiState(owner_id=user_id, component_name=component, state_data=dict(state)))
+    else:
+        row.state_data = dict(state)

@@ -1,0 +1,159 @@
+"""The `museaud` command: the desktop app by default, and every feature from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, fields
+from typing import Any
+
+from museaud import __version__
+from museaud.paths import default_paths
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Print what works on this machine."""
+    from museaud.doctor import report  # noqa: PLC0415 - keep start-up of other commands light
+
+    found = report(default_paths())
+    if args.json:
+        _print_json(found)
+    else:
+        print(f"museaud {found['museaud']} on Python {found['python']} ({found['platform']})")
+        checks = found["checks"]
+        assert isinstance(checks, list)
+        width = max(len(check["name"]) for check in checks)
+        for check in checks:
+            mark = "ok  " if check["ok"] else "FAIL"
+            print(f"  {mark} {check['name']:<{width}}  {check['detail']}")
+    return 0
+
+
+def _parse_value(name: str, text: str, current: Any) -> Any:
+    """Turn a command-line string into the type of the preference it sets."""
+    if name == "default_key_note" and not text.lstrip("-").isdigit():
+        from museaud.music.pitch import pitch_class  # noqa: PLC0415
+
+        return pitch_class(text)
+    if isinstance(current, bool):
+        if text.lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"{name} takes true or false, not {text!r}")
+    if isinstance(current, int):
+        return int(text)
+    if isinstance(current, float):
+        return float(text)
+    return None if text.lower() in ("", "none") else text
+
+
+def cmd_prefs(args: argparse.Namespace) -> int:
+    """Show or change preferences."""
+    from museaud.accounts.preferences import (  # noqa: PLC0415
+        Preferences,
+        PreferenceError,
+        load_preferences,
+        update_preferences,
+    )
+    from museaud.app import App  # noqa: PLC0415
+
+    with App.open() as app, app.session() as session:
+        prefs = load_preferences(session, app.local_user_id)
+        if args.set:
+            changes: dict[str, Any] = {}
+            known = {field.name for field in fields(Preferences)}
+            for assignment in args.set:
+                name, sep, text = assignment.partition("=")
+                if not sep or name not in known:
+                    print(
+                        f"museaud prefs: {assignment!r} is not NAME=VALUE with a known name "
+                        f"({', '.join(sorted(known))})",
+                        file=sys.stderr,
+                    )
+                    return EXIT_USAGE
+                try:
+                    changes[name] = _parse_value(name, text, getattr(prefs, name))
+                except ValueError as error:
+                    print(f"museaud prefs: {name}: {error}", file=sys.stderr)
+                    return EXIT_USAGE
+            try:
+                prefs = update_preferences(session, app.local_user_id, **changes)
+            except PreferenceError as error:
+                print(f"museaud prefs: {error}; nothing was changed", file=sys.stderr)
+                return EXIT_USAGE
+    if args.json:
+        _print_json(asdict(prefs))
+    else:
+        for name, value in asdict(prefs).items():
+            print(f"{name} = {value}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    """Open the desktop window."""
+    from museaud.app import App  # noqa: PLC0415
+    from museaud.ui.gui import run_gui  # noqa: PLC0415
+
+    with App.open() as app:
+        return run_gui(app, [sys.argv[0], *args.qt_args])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="museaud",
+        description="A local-first music workstation: library, playlists, beat machine, songs.",
+    )
+    parser.add_argument("--version", action="version", version=f"museaud {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="open the desktop window (the default)")
+    gui.add_argument("qt_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    gui.set_defaults(handler=cmd_gui)
+
+    doctor = commands.add_parser("doctor", help="show what works on this machine")
+    doctor.add_argument("--json", action="store_true", help="print the findings as JSON")
+    doctor.set_defaults(handler=cmd_doctor)
+
+    prefs = commands.add_parser("prefs", help="show or change preferences")
+    prefs.add_argument("--set", nargs="+", metavar="NAME=VALUE", help="e.g. default_bpm=128")
+    prefs.add_argument("--json", action="store_true", help="print the preferences as JSON")
+    prefs.set_defaults(handler=cmd_prefs)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the museaud command; returns the exit status."""
+    from museaud.store.migrate import StoreError  # noqa: PLC0415
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["gui"])
+    try:
+        return int(args.handler(args))
+    except StoreError as error:
+        print(f"museaud: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("museaud: interrupted", file=sys.stderr)
+        return 130
+
+
+def gui_main() -> int:
+    """Entry point of the windowed launcher."""
+    return main(["gui"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

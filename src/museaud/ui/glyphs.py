@@ -1,0 +1,200 @@
+"""Line glyphs painted with QPainter, so the UI needs no image files and follows the theme colours.
+
+Each glyph is drawn on a 24 x 24 grid and scaled; pixmaps are made at twice the size for HiDPI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QIcon,
+    QLinearGradient,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+)
+
+_GRID = 24.0
+
+
+def _library(painter: QPainter) -> None:
+    """A record: outer edge, a groove and the label."""
+    painter.drawEllipse(QPointF(12, 12), 9, 9)
+    painter.drawArc(QRectF(6, 6, 12, 12), 30 * 16, 100 * 16)
+    painter.drawArc(QRectF(6, 6, 12, 12), 210 * 16, 100 * 16)
+    painter.drawEllipse(QPointF(12, 12), 2.2, 2.2)
+
+
+def _playlists(painter: QPainter) -> None:
+    """Three list lines and a note."""
+    painter.drawLine(QPointF(3, 6), QPointF(15, 6))
+    painter.drawLine(QPointF(3, 11), QPointF(15, 11))
+    painter.drawLine(QPointF(3, 16), QPointF(10, 16))
+    painter.drawLine(QPointF(19, 19), QPointF(19, 8))
+    painter.drawLine(QPointF(19, 8), QPointF(22, 9.5))
+    _filled(painter, lambda: painter.drawEllipse(QPointF(16.8, 19.2), 2.4, 1.9))
+
+
+def _beat_machine(painter: QPainter) -> None:
+    """A 4 x 4 grid of pads with a pattern lit."""
+    lit = {(0, 0), (1, 2), (2, 1), (3, 3), (0, 3), (2, 0)}
+    for row in range(4):
+        for column in range(4):
+            cell = QRectF(3 + column * 4.8, 3 + row * 4.8, 3.4, 3.4)
+            if (row, column) in lit:
+                _filled(painter, lambda cell=cell: painter.drawRoundedRect(cell, 0.8, 0.8))
+            else:
+                painter.drawRoundedRect(cell, 0.8, 0.8)
+
+
+def _songs(painter: QPainter) -> None:
+    """A microphone on a stand."""
+    painter.drawRoundedRect(QRectF(9, 2.5, 6, 11), 3, 3)
+    painter.drawArc(QRectF(5.5, 6, 13, 11.5), 200 * 16, 140 * 16)
+    painter.drawLine(QPointF(12, 17.5), QPointF(12, 21))
+    painter.drawLine(QPointF(8.5, 21), QPointF(15.5, 21))
+
+
+def _analytics(painter: QPainter) -> None:
+    """Bars of a chart over a baseline."""
+    painter.drawLine(QPointF(3, 21), QPointF(21, 21))
+    for left, top in ((4.5, 13), (9, 8), (13.5, 15), (18, 4)):
+        _filled(painter, lambda left=left, top=top: painter.drawRoundedRect(
+            QRectF(left, top, 2.6, 21 - top - 2), 0.6, 0.6
+        ))
+
+
+def _account(painter: QPainter) -> None:
+    """A person with a sync arrow."""
+    painter.drawEllipse(QPointF(10, 8), 3.6, 3.6)
+    painter.drawArc(QRectF(3, 14, 14, 12), 20 * 16, 140 * 16)
+    painter.drawArc(QRectF(15, 12, 7, 7), 90 * 16, 270 * 16)
+    painter.drawLine(QPointF(18.5, 12), QPointF(20.2, 10.6))
+    painter.drawLine(QPointF(18.5, 12), QPointF(20.2, 13.4))
+
+
+def _warning(painter: QPainter) -> None:
+    """A triangle with an exclamation mark."""
+    path = QPainterPath()
+    path.moveTo(12, 3)
+    path.lineTo(22, 20.5)
+    path.lineTo(2, 20.5)
+    path.closeSubpath()
+    painter.drawPath(path)
+    painter.drawLine(QPointF(12, 9), QPointF(12, 14))
+    painter.drawPoint(QPointF(12, 17.5))
+
+
+def _speaker(painter: QPainter) -> None:
+    """A loudspeaker with two waves."""
+    path = QPainterPath()
+    path.moveTo(3, 9)
+    path.lineTo(7, 9)
+    path.lineTo(12, 4.5)
+    path.lineTo(12, 19.5)
+    path.lineTo(7, 15)
+    path.lineTo(3, 15)
+    path.closeSubpath()
+    painter.drawPath(path)
+    painter.drawArc(QRectF(10, 8, 6, 8), -60 * 16, 120 * 16)
+    painter.drawArc(QRectF(10, 4.5, 10.5, 15), -60 * 16, 120 * 16)
+
+
+def _midi(painter: QPainter) -> None:
+    """A five-pin DIN socket."""
+    painter.drawEllipse(QPointF(12, 12), 9, 9)
+    for x, y in ((7, 12), (17, 12), (8.5, 8.2), (15.5, 8.2), (12, 6.8)):
+        _filled(painter, lambda x=x, y=y: painter.drawEllipse(QPointF(x, y), 0.9, 0.9))
+    painter.drawLine(QPointF(10.5, 18.5), QPointF(13.5, 18.5))
+
+
+def _database(painter: QPainter) -> None:
+    """A cylinder: the store file."""
+    painter.drawEllipse(QRectF(5, 3, 14, 5))
+    painter.drawLine(QPointF(5, 5.5), QPointF(5, 18.5))
+    painter.drawLine(QPointF(19, 5.5), QPointF(19, 18.5))
+    painter.drawArc(QRectF(5, 16, 14, 5), 180 * 16, 180 * 16)
+    painter.drawArc(QRectF(5, 10, 14, 5), 180 * 16, 180 * 16)
+
+
+def _filled(painter: QPainter, draw: Callable[[], None]) -> None:
+    painter.save()
+    painter.setBrush(QBrush(painter.pen().color()))
+    draw()
+    painter.restore()
+
+
+GLYPHS: dict[str, Callable[[QPainter], None]] = {
+    "library": _library,
+    "playlists": _playlists,
+    "beat_machine": _beat_machine,
+    "songs": _songs,
+    "analytics": _analytics,
+    "account": _account,
+    "warning": _warning,
+    "speaker": _speaker,
+    "midi": _midi,
+    "database": _database,
+}
+
+
+def glyph_pixmap(name: str, size: int, color: QColor | str, pixel_ratio: float = 2.0) -> QPixmap:
+    """The glyph called name, size logical pixels square, stroked in color."""
+    pixmap = QPixmap(round(size * pixel_ratio), round(size * pixel_ratio))
+    pixmap.setDevicePixelRatio(pixel_ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.scale(size / _GRID, size / _GRID)
+        pen = QPen(QColor(color), 1.7)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        GLYPHS[name](painter)
+    finally:
+        painter.end()
+    return pixmap
+
+
+def glyph_icon(name: str, color: QColor | str, selected_color: QColor | str | None = None) -> QIcon:
+    """An icon of the glyph in the usual sizes; selected_color is used in the Selected mode."""
+    icon = QIcon()
+    for size in (16, 20, 24, 32, 48):
+        icon.addPixmap(glyph_pixmap(name, size, color), QIcon.Mode.Normal)
+        if selected_color is not None:
+            icon.addPixmap(glyph_pixmap(name, size, selected_color), QIcon.Mode.Selected)
+    return icon
+
+
+def app_icon() -> QIcon:
+    """museaud's window icon: a rounded orange tile with a white waveform."""
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.scale(size / _GRID, size / _GRID)
+            gradient = QLinearGradient(0, 0, 0, _GRID)
+            gradient.setColorAt(0.0, QColor("#f7a04f"))
+            gradient.setColorAt(1.0, QColor("#d9531e"))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(gradient))
+            painter.drawRoundedRect(QRectF(1, 1, 22, 22), 5, 5)
+            pen = QPen(QColor("#ffffff"), 2.0)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            for x, half in ((6, 2.0), (9, 5.0), (12, 7.5), (15, 4.0), (18, 2.5)):
+                painter.drawLine(QPointF(x, 12 - half), QPointF(x, 12 + half))
+        finally:
+            painter.end()
+        icon.addPixmap(pixmap)
+    return icon

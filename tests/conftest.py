@@ -1,0 +1,49 @@
+"""Test set-up shared by the whole suite: isolated homes, offscreen Qt, PostgreSQL and JACK."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from museaud.app import App
+from museaud.paths import Paths, default_paths
+
+pytest_plugins = ["tests.support.postgres", "tests.support.jack"]
+
+
+@pytest.fixture(autouse=True)
+def museaud_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test runs with its own MUSEAUD_HOME, so nothing touches the user's real data."""
+    home = tmp_path / "museaud-home"
+    monkeypatch.setenv("MUSEAUD_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def paths(museaud_home: Path) -> Paths:
+    """The paths of the test's isolated installation."""
+    return default_paths().ensure()
+
+
+@pytest.fixture
+def app(paths: Paths) -> Iterator[App]:
+    """A freshly opened museaud on a real SQLite file in the test's home."""
+    opened = App.open(paths)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """Where screenshot tests write their PNGs (ignored by git): build/screenshots/."""
+    folder = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
