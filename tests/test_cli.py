@@ -15,7 +15,10 @@ from museaud.store.migrate import head_revision
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "museaud", *args], capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "museaud", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
     )
 
@@ -26,7 +29,14 @@ def test_doctor_json_reports_every_part(museaud_home: Path) -> None:
     found = json.loads(result.stdout)
     checks = {check["name"]: check for check in found["checks"]}
     assert set(checks) == {
-        "store", "sqlite", "audio", "midi", "essentia", "analytics", "postgresql", "qt"
+        "store",
+        "sqlite",
+        "audio",
+        "midi",
+        "essentia",
+        "analytics",
+        "postgresql",
+        "qt",
     }
     assert checks["sqlite"]["ok"] and checks["sqlite"]["data"]["fts5"] is True
     assert checks["sqlite"]["data"]["sqlite_vec_version"].startswith("v")

@@ -13,6 +13,7 @@ from types import TracebackType
 from sqlalchemy.orm import Session
 
 from museaud.accounts.profile import ensure_local_user
+from museaud.analytics import EventStore
 from museaud.paths import Paths, default_paths
 from museaud.store.session import Store, open_store
 
@@ -24,6 +25,7 @@ class App:
         self.paths = paths
         self.store = store
         self.local_user_id = local_user_id
+        self._events: EventStore | None = None
 
     @classmethod
     def open(cls, paths: Paths | None = None) -> App:
@@ -44,8 +46,18 @@ class App:
         with self.store.session(self.local_user_id) as session:
             yield session
 
+    @property
+    def events(self) -> EventStore:
+        """The analytics event store, opened on first use (DuckDB allows one process per file)."""
+        if self._events is None:
+            self._events = EventStore.open(self.paths.analytics_file)
+        return self._events
+
     def close(self) -> None:
-        """Close the store."""
+        """Close the analytics file (if opened) and the store."""
+        if self._events is not None:
+            self._events.close()
+            self._events = None
         self.store.close()
 
     def __enter__(self) -> App:

@@ -60,8 +60,8 @@ def _parse_value(name: str, text: str, current: Any) -> Any:
 def cmd_prefs(args: argparse.Namespace) -> int:
     """Show or change preferences."""
     from museaud.accounts.preferences import (  # noqa: PLC0415
-        Preferences,
         PreferenceError,
+        Preferences,
         load_preferences,
         update_preferences,
     )

@@ -92,7 +92,11 @@ def check_audio() -> Check:
 def check_midi() -> Check:
     """MIDI output ports through mido and python-rtmidi."""
     ports = list_midi_outputs()
-    data: dict[str, object] = {"backend": ports.backend, "ports": ports.names, "problem": ports.problem}
+    data: dict[str, object] = {
+        "backend": ports.backend,
+        "ports": ports.names,
+        "problem": ports.problem,
+    }
     return Check("midi", bool(ports.names), ports.summary(), data)
 
 

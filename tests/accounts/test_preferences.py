@@ -19,8 +19,14 @@ def test_defaults_then_changes_survive_a_restart(paths: Paths) -> None:
     with App.open(paths) as app, app.session() as session:
         prefs = load_preferences(session, app.local_user_id)
         assert (prefs.default_bpm, prefs.theme, prefs.default_flavor) == (120, "auto", "Salsa")
-        update_preferences(session, app.local_user_id, default_bpm=174, theme="dark",
-                           default_key_note=9, midi_output_port="fsynth:midi_00")
+        update_preferences(
+            session,
+            app.local_user_id,
+            default_bpm=174,
+            theme="dark",
+            default_key_note=9,
+            midi_output_port="fsynth:midi_00",
+        )
     with App.open(paths) as app, app.session() as session:
         prefs = load_preferences(session, app.local_user_id)
         assert (prefs.default_bpm, prefs.theme, prefs.default_key_name) == (174, "dark", "A")

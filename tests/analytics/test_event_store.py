@@ -26,6 +26,7 @@ from museaud.analytics import (
     EventStoreVersionError,
     ListeningEvent,
     PerformanceMetric,
+    RawEvent,
     UsageStat,
 )
 
@@ -44,9 +45,7 @@ def store(store_path: Path) -> Iterator[EventStore]:
         yield opened
 
 
-def sample_events() -> list[
-    PerformanceMetric | AnalysisFrame | BehaviorEvent | UsageStat | ListeningEvent
-]:
+def sample_events() -> list[RawEvent]:
     """One fully filled event of every kind, with a non-UTC time zone on some."""
     user, session = uuid4(), uuid4()
     return [
@@ -134,10 +133,9 @@ def test_every_event_kind_round_trips(store: EventStore) -> None:
 
     for kind in (PerformanceMetric, AnalysisFrame, BehaviorEvent, UsageStat, ListeningEvent):
         expected = [event for event in events if type(event) is kind]
-        read = store.events(kind)  # type: ignore[type-var]
+        read: list[RawEvent] = store.events(kind)
         assert read == expected
-        for event in read:
-            assert event.time.tzinfo is UTC
+        assert all(event.time.tzinfo is UTC for event in read)
 
 
 def test_times_come_back_as_the_same_instant_in_utc(store: EventStore) -> None:
@@ -206,6 +204,20 @@ def test_a_newer_schema_version_is_refused_naming_the_file(store_path: Path) -> 
     assert "newer" in str(refused.value)
 
 
+def test_a_duckdb_file_not_made_by_museaud_is_left_alone(store_path: Path) -> None:
+    store_path.parent.mkdir(parents=True)
+    connection = duckdb.connect(store_path)
+    connection.execute("CREATE TABLE listening_history (song VARCHAR)")
+    connection.close()
+    with pytest.raises(EventStoreError, match="not made by museaud") as refused:
+        EventStore.open(store_path)
+    assert str(store_path) in str(refused.value)
+    connection = duckdb.connect(store_path)
+    tables = connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    connection.close()
+    assert tables == [("listening_history",)]
+
+
 def test_naive_datetimes_are_refused(store: EventStore) -> None:
     naive = datetime(2024, 6, 3, 12, 0)
     with pytest.raises(ValueError, match="naive"):
@@ -259,6 +271,15 @@ def test_a_batch_with_a_bad_event_records_nothing(store: EventStore) -> None:
 def test_record_refuses_what_is_not_an_event(store: EventStore) -> None:
     with pytest.raises(TypeError, match="not an analytics event"):
         store.record("a string")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="aggregated_metrics"):
+        store.events(AggregatedMetric)  # type: ignore[type-var]
+
+
+def test_a_file_that_is_not_duckdb_is_named_in_the_error(tmp_path: Path) -> None:
+    impostor = tmp_path / "analytics.duckdb"
+    impostor.write_text("these are lyrics, not a database\n" * 20)
+    with pytest.raises(EventStoreError, match=re.escape(str(impostor))):
+        EventStore.open(impostor)
 
 
 def test_performance_percentiles_match_numpy(store: EventStore) -> None:

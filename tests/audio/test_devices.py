@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.support.jack import JackServer
 
 from museaud.audio import devices
 from museaud.audio.devices import list_audio_outputs
-from tests.support.jack import JackServer
 
 
 @pytest.mark.jack
@@ -25,8 +25,11 @@ def test_jack_dummy_server_is_listed_and_really_runs_callbacks(jack_server: Jack
         calls.append(frames)
 
     with sounddevice.OutputStream(
-        device=jack[0].index, channels=2, samplerate=jack_server.sample_rate,
-        blocksize=jack_server.period, callback=callback,
+        device=jack[0].index,
+        channels=2,
+        samplerate=jack_server.sample_rate,
+        blocksize=jack_server.period,
+        callback=callback,
     ):
         sounddevice.sleep(500)
     # 0.5 s at 48 kHz in 128-frame periods is 187 callbacks; allow start-up slack

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from tests.store.samples import patterns as pattern_samples
 
 from museaud.store.base import Base, new_id
 from museaud.store.database import sqlite_engine
@@ -28,7 +29,6 @@ from museaud.store.models.patterns import (
     TasteProfile,
 )
 from museaud.store.models.songs import Lyrics, Project
-from tests.store.samples import patterns as pattern_samples
 
 # every table the patterns module refers to: users, tracks, projects, lyrics
 assert accounts and library and patterns and playlists and songs
@@ -232,8 +232,10 @@ def test_deleting_track_unlinks_patterns_and_sessions(session: Session, owner: u
     session.execute(delete(Track).where(Track.id == track.id))
     session.commit()
     session.expire_all()
-    assert session.get(GenerationSession, generation.id).input_track_id is None  # type: ignore[union-attr]
-    assert session.get(Pattern, pattern.id).rendered_track_id is None  # type: ignore[union-attr]
+    stored_session = session.get(GenerationSession, generation.id)
+    stored_pattern = session.get(Pattern, pattern.id)
+    assert stored_session is not None and stored_session.input_track_id is None
+    assert stored_pattern is not None and stored_pattern.rendered_track_id is None
 
 
 # --- generation sessions ----------------------------------------------------------------------
@@ -308,9 +310,7 @@ def test_deleting_parent_style_keeps_children(session: Session) -> None:
     assert stored is not None and stored.parent_style_id is None
 
 
-def test_pattern_style_is_unique_and_confidence_bounded(
-    session: Session, owner: uuid.UUID
-) -> None:
+def test_pattern_style_is_unique_and_confidence_bounded(session: Session, owner: uuid.UUID) -> None:
     pattern = make_pattern(owner)
     style = MusicalStyle(id=new_id(), name="Timba")
     add_and_flush(session, pattern, style)

@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 
 from museaud.store.base import Base, new_id
 from museaud.store.database import sqlite_engine
-from museaud.store.models import library
-from museaud.store.models import patterns as patterns  # song_tracks.pattern_id refers to it
+from museaud.store.models import (
+    library,
+    patterns,  # noqa: F401 - song_tracks.pattern_id needs its table
+)
 from museaud.store.models.accounts import User
 from museaud.store.models.songs import (
     Document,

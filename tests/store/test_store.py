@@ -1,4 +1,4 @@
-"""Opening the store: pragmas and extensions, upgrades with backups, refusals that change nothing."""
+"""Opening the store: pragmas, extensions, upgrades with backups, refusals that change nothing."""
 
 from __future__ import annotations
 
@@ -29,9 +29,11 @@ def test_new_store_has_wal_foreign_keys_vec_and_fts5(paths: Paths) -> None:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
             assert str(connection.exec_driver_sql("SELECT vec_version()").scalar()).startswith("v")
-            fts_tables = connection.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE name LIKE '%_fts'"
-            ).scalars().all()
+            fts_tables = (
+                connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE name LIKE '%_fts'")
+                .scalars()
+                .all()
+            )
         assert set(fts_tables) >= {"tracks_fts", "lyrics_fts", "projects_fts", "patterns_fts"}
         assert store.revision == head_revision()
         assert store.report.backup_path is None  # nothing to back up in a new store

@@ -55,7 +55,9 @@ def jack_server() -> Iterator[JackServer]:
     env = dict(os.environ, JACK_NO_AUDIO_RESERVATION="1")
     process = subprocess.Popen(
         [jackd, "-r", "-d", "dummy", "-r", str(SAMPLE_RATE), "-p", str(PERIOD)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     deadline = time.monotonic() + 15
     while not _jack_running():

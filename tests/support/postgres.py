@@ -65,18 +65,34 @@ def postgres_server_url() -> Iterator[str]:
         shutil.chown(folder, "postgres", "postgres")
     data = folder / "data"
     port = _free_port()
-    _run([_pg_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "museaud", "-E", "UTF8"],
-         as_postgres=as_postgres)
+    _run(
+        [_pg_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "museaud", "-E", "UTF8"],
+        as_postgres=as_postgres,
+    )
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    _run([_pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w",
-          "start"], as_postgres=as_postgres)
+    _run(
+        [
+            _pg_bin("pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(folder / "log"),
+            "-w",
+            "start",
+        ],
+        as_postgres=as_postgres,
+    )
     try:
         yield f"postgresql+psycopg://museaud@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
             (["runuser", "-u", "postgres", "--"] if as_postgres else [])
             + [_pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True, check=False, timeout=60,
+            capture_output=True,
+            check=False,
+            timeout=60,
         )
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -91,8 +107,10 @@ def postgres_engine(postgres_server_url: str) -> Iterator[Engine]:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as error:
         admin.dispose()
-        pytest.fail(f"cannot create a database on {postgres_server_url}: {error}. {HOW_TO_GET_ONE}",
-                    pytrace=False)
+        pytest.fail(
+            f"cannot create a database on {postgres_server_url}: {error}. {HOW_TO_GET_ONE}",
+            pytrace=False,
+        )
     url = postgres_server_url.rsplit("/", 1)[0] + f"/{name}"
     engine = create_engine(url)
     try:

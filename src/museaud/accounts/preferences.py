@@ -75,7 +75,9 @@ PREFERENCE_FIELDS = tuple(field.name for field in fields(Preferences))
 
 
 def _row(session: Session, user_id: uuid.UUID) -> UserPreferences:
-    row = session.scalars(select(UserPreferences).where(UserPreferences.owner_id == user_id)).first()
+    row = session.scalars(
+        select(UserPreferences).where(UserPreferences.owner_id == user_id)
+    ).first()
     if row is None:
         row = UserPreferences(owner_id=user_id)
         session.add(row)

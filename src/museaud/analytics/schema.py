@@ -19,7 +19,6 @@ from museaud.analytics.events import (
     AggregatedMetric,
     AnalysisFrame,
     BehaviorEvent,
-    Event,
     ListeningEvent,
     PerformanceMetric,
     UsageStat,
@@ -216,7 +215,7 @@ EVENT_TABLES: dict[type[Any], EventTable] = {
 """Every event kind and its table; the seed tables they adapt are named in docs/schema.md."""
 
 
-def table_for(event: Event | type[Event]) -> EventTable:
+def table_for(event: object) -> EventTable:
     """The table of an event or event class; TypeError for anything else."""
     kind = event if isinstance(event, type) else type(event)
     try:

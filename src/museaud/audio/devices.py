@@ -95,7 +95,7 @@ def list_audio_outputs(*, rescan: bool = False) -> AudioDevices:
 
 
 def _rtmidi_apis() -> list[str]:
-    """The rtmidi APIs compiled in, the platform's native one first (ALSA, CoreMIDI, WinMM, JACK)."""
+    """The rtmidi APIs compiled in, the native one first (ALSA, CoreMIDI, WinMM, then JACK)."""
     try:
         from mido.backends import rtmidi  # noqa: PLC0415 - loads native code
 

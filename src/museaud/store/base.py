@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, MetaData, Uuid, event
 from sqlalchemy.dialects.postgresql import JSONB
@@ -72,16 +72,17 @@ class JSONDocument(TypeDecorator[Any]):
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        # none_as_null: Python None is SQL NULL (so IS NULL finds it), not the JSON text 'null'.
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(JSONB())
-        return dialect.type_descriptor(JSON())
+            return dialect.type_descriptor(JSONB(none_as_null=True))
+        return dialect.type_descriptor(JSON(none_as_null=True))
 
 
 class Base(DeclarativeBase):
     """Declarative base with a constraint naming convention (needed for SQLite batch migrations)."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(),
         uuid.UUID: Uuid(),
         dict[str, Any]: JSONDocument(),
@@ -133,6 +134,11 @@ def check_range(column: str, low: float, high: float) -> CheckConstraint:
     return CheckConstraint(
         f"{column} IS NULL OR ({column} >= {low} AND {column} <= {high})", name=f"{column}_range"
     )
+
+
+def check_not_negative(column: str) -> CheckConstraint:
+    """A CHECK that column is NULL or at least 0 (counts, sizes, durations, positions)."""
+    return CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_not_negative")
 
 
 def check_exactly_one(name: str, columns: Iterable[str]) -> CheckConstraint:

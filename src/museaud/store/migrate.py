@@ -30,7 +30,7 @@ class StoreTooNewError(StoreError):
 
 @dataclass(frozen=True)
 class UpgradeReport:
-    """What opening the store did: the revisions before and after, and the backup if one was made."""
+    """What opening the store did: revisions before and after, and the backup if one was made."""
 
     from_revision: str | None
     to_revision: str

@@ -94,7 +94,8 @@ def search(session: Session, table: str, query: str, *, limit: int = 200) -> lis
         return []
     rows = session.execute(
         text(
-            f"SELECT {table}.id FROM {index.name} JOIN {table} ON {table}.rowid = {index.name}.rowid "
+            f"SELECT {table}.id FROM {index.name} "
+            f"JOIN {table} ON {table}.rowid = {index.name}.rowid "
             f"WHERE {index.name} MATCH :expression ORDER BY bm25({index.name}) LIMIT :limit"
         ),
         {"expression": expression, "limit": limit},

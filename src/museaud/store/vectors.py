@@ -1,4 +1,4 @@
-"""Feature vectors in sqlite-vec tables, next to the rows they describe, for nearest-neighbour search.
+"""Feature vectors in sqlite-vec tables beside the rows they describe, for nearest neighbours.
 
 A vector space is one vec0 table with a fixed dimension, keyed by the described row's UUID (hex).
 The tables hold derived data (from analysis or generation), so they are made on first use and can
@@ -80,9 +80,7 @@ def put(session: Session, space: VectorSpace, entity_id: uuid.UUID, vector: npt.
     """Store or replace the vector of one row."""
     blob = space.as_blob(vector)
     ensure_space(session.connection(), space)
-    session.execute(
-        text(f"DELETE FROM {space.table} WHERE entity_id = :id"), {"id": entity_id.hex}
-    )
+    session.execute(text(f"DELETE FROM {space.table} WHERE entity_id = :id"), {"id": entity_id.hex})
     session.execute(
         text(f"INSERT INTO {space.table}(entity_id, embedding) VALUES (:id, :embedding)"),
         {"id": entity_id.hex, "embedding": blob},
@@ -92,9 +90,7 @@ def put(session: Session, space: VectorSpace, entity_id: uuid.UUID, vector: npt.
 def remove(session: Session, space: VectorSpace, entity_id: uuid.UUID) -> None:
     """Forget the vector of one row (no error if it had none)."""
     ensure_space(session.connection(), space)
-    session.execute(
-        text(f"DELETE FROM {space.table} WHERE entity_id = :id"), {"id": entity_id.hex}
-    )
+    session.execute(text(f"DELETE FROM {space.table} WHERE entity_id = :id"), {"id": entity_id.hex})
 
 
 def nearest(

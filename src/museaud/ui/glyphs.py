@@ -5,7 +5,8 @@ Each glyph is drawn on a 24 x 24 grid and scaled; pixmaps are made at twice the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -37,19 +38,22 @@ def _playlists(painter: QPainter) -> None:
     painter.drawLine(QPointF(3, 16), QPointF(10, 16))
     painter.drawLine(QPointF(19, 19), QPointF(19, 8))
     painter.drawLine(QPointF(19, 8), QPointF(22, 9.5))
-    _filled(painter, lambda: painter.drawEllipse(QPointF(16.8, 19.2), 2.4, 1.9))
+    with _filled(painter):
+        painter.drawEllipse(QPointF(16.8, 19.2), 2.4, 1.9)
 
 
 def _beat_machine(painter: QPainter) -> None:
-    """A 4 x 4 grid of pads with a pattern lit."""
-    lit = {(0, 0), (1, 2), (2, 1), (3, 3), (0, 3), (2, 0)}
-    for row in range(4):
-        for column in range(4):
-            cell = QRectF(3 + column * 4.8, 3 + row * 4.8, 3.4, 3.4)
-            if (row, column) in lit:
-                _filled(painter, lambda cell=cell: painter.drawRoundedRect(cell, 0.8, 0.8))
-            else:
-                painter.drawRoundedRect(cell, 0.8, 0.8)
+    """A 3 x 3 grid of pads with a pattern lit."""
+    lit = {(0, 0), (0, 2), (1, 1), (2, 1)}
+    color = painter.pen().color()
+    painter.save()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(color))
+    for row in range(3):
+        for column in range(3):
+            painter.setOpacity(1.0 if (row, column) in lit else 0.35)
+            painter.drawRoundedRect(QRectF(2.2 + column * 7.2, 2.2 + row * 7.2, 5.2, 5.2), 1.2, 1.2)
+    painter.restore()
 
 
 def _songs(painter: QPainter) -> None:
@@ -64,9 +68,8 @@ def _analytics(painter: QPainter) -> None:
     """Bars of a chart over a baseline."""
     painter.drawLine(QPointF(3, 21), QPointF(21, 21))
     for left, top in ((4.5, 13), (9, 8), (13.5, 15), (18, 4)):
-        _filled(painter, lambda left=left, top=top: painter.drawRoundedRect(
-            QRectF(left, top, 2.6, 21 - top - 2), 0.6, 0.6
-        ))
+        with _filled(painter):
+            painter.drawRoundedRect(QRectF(left, top, 2.6, 21 - top - 2), 0.6, 0.6)
 
 
 def _account(painter: QPainter) -> None:
@@ -109,7 +112,8 @@ def _midi(painter: QPainter) -> None:
     """A five-pin DIN socket."""
     painter.drawEllipse(QPointF(12, 12), 9, 9)
     for x, y in ((7, 12), (17, 12), (8.5, 8.2), (15.5, 8.2), (12, 6.8)):
-        _filled(painter, lambda x=x, y=y: painter.drawEllipse(QPointF(x, y), 0.9, 0.9))
+        with _filled(painter):
+            painter.drawEllipse(QPointF(x, y), 0.9, 0.9)
     painter.drawLine(QPointF(10.5, 18.5), QPointF(13.5, 18.5))
 
 
@@ -122,11 +126,15 @@ def _database(painter: QPainter) -> None:
     painter.drawArc(QRectF(5, 10, 14, 5), 180 * 16, 180 * 16)
 
 
-def _filled(painter: QPainter, draw: Callable[[], None]) -> None:
+@contextmanager
+def _filled(painter: QPainter) -> Iterator[None]:
+    """Within the block, shapes are filled with the pen colour."""
     painter.save()
     painter.setBrush(QBrush(painter.pen().color()))
-    draw()
-    painter.restore()
+    try:
+        yield
+    finally:
+        painter.restore()
 
 
 GLYPHS: dict[str, Callable[[QPainter], None]] = {

@@ -26,12 +26,13 @@ class ElidedLabel(QLabel):
         super().__init__(text, parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
 
-    def minimumSizeHint(self) -> QSize:
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """Narrow enough to give way to its neighbours, as tall as a line."""
         hint = super().minimumSizeHint()
-        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("M") * 6), hint.height())
+        narrow = self.fontMetrics().horizontalAdvance("M") * 6
+        return QSize(min(hint.width(), narrow), hint.height())
 
-    def paintEvent(self, event: QPaintEvent) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         """Draw the text elided to the width there is, in the label's palette and alignment."""
         painter = QPainter(self)
         try:

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from museaud.store.base import Base, Owned, check_choice, check_range, utcnow
+from museaud.store.base import Base, Owned, check_choice, check_not_negative, check_range, utcnow
 
 FILE_FORMATS = ("wav", "aiff", "flac", "mp3", "ogg", "opus", "m4a")
 TRACK_ORIGINS = ("library", "render", "mixdown", "recording", "stem", "sample")
@@ -61,11 +61,6 @@ SIMILARITY_TYPES = ("essentia", "faiss", "hybrid", "vector")
 BPM_LOW, BPM_HIGH = 20, 400
 """Tempo a track may have: wider than the beat machine's 80-250, as libraries hold ambient and
 speedcore alike."""
-
-
-def check_not_negative(column: str) -> CheckConstraint:
-    """A CHECK that column is NULL or at least 0 (counts, sizes, durations, positions)."""
-    return CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_not_negative")
 
 
 class Track(Owned, Base):

@@ -31,6 +31,7 @@ from museaud.store.base import (
     OptionallyOwned,
     Owned,
     check_choice,
+    check_not_negative,
     check_range,
     utcnow,
 )
@@ -77,10 +78,6 @@ EMBEDDING_ENTITY_TYPES = ("track", "pattern", "style", "lyrics", "document", "us
 BEAT_BPM_MIN = 80
 BEAT_BPM_MAX = 250
 """The beat machine's tempo range (SalsaNor); other patterns may use 20-400 bpm."""
-
-
-def _check_not_negative(column: str) -> CheckConstraint:
-    return CheckConstraint(f"{column} >= 0", name=f"{column}_not_negative")
 
 
 class GenerationSession(Owned, Base):
@@ -153,11 +150,11 @@ class Pattern(Owned, Base):
         CheckConstraint("bars >= 1", name="bars_positive"),
         CheckConstraint("steps_per_beat >= 1", name="steps_per_beat_positive"),
         CheckConstraint("length(title) >= 1", name="title_not_empty"),
-        _check_not_negative("fork_count"),
-        _check_not_negative("play_count"),
-        _check_not_negative("like_count"),
-        _check_not_negative("comment_count"),
-        _check_not_negative("usage_count"),
+        check_not_negative("fork_count"),
+        check_not_negative("play_count"),
+        check_not_negative("like_count"),
+        check_not_negative("comment_count"),
+        check_not_negative("usage_count"),
         CheckConstraint(
             "generation_time_ms IS NULL OR generation_time_ms >= 0",
             name="generation_time_ms_not_negative",
@@ -343,7 +340,7 @@ class TasteProfile(Owned, Base):
     __table_args__ = (
         check_choice("engine_name", ENGINE_NAMES, nullable=True),
         check_range("confidence_score", 0, 1),
-        _check_not_negative("learning_sample_count"),
+        check_not_negative("learning_sample_count"),
         UniqueConstraint("owner_id", "engine_name"),
         # the unique constraint lets NULLs repeat: at most one all-engines profile per user
         Index(
@@ -377,9 +374,9 @@ class LearningProgress(Owned, Base):
         check_range("accuracy_score", 0, 1),
         check_range("consistency_score", 0, 1),
         check_range("creativity_score", 0, 1),
-        _check_not_negative("learning_session_count"),
-        _check_not_negative("total_practice_time_minutes"),
-        _check_not_negative("successful_generations"),
+        check_not_negative("learning_session_count"),
+        check_not_negative("total_practice_time_minutes"),
+        check_not_negative("successful_generations"),
         Index("ix_learning_progress_owner_skill", "owner_id", "skill_area", "assessed_at"),
     )
 

@@ -15,8 +15,16 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from museaud.store.base import Base, OptionallyOwned, Owned, check_choice, check_range, utcnow
-from museaud.store.models.library import Track, check_not_negative
+from museaud.store.base import (
+    Base,
+    OptionallyOwned,
+    Owned,
+    check_choice,
+    check_not_negative,
+    check_range,
+    utcnow,
+)
+from museaud.store.models.library import Track
 
 TEMPLATE_TYPES = ("mood", "genre", "era", "energy", "custom")
 PLAYLIST_KINDS = ("manual", "smart", "generated")

@@ -21,6 +21,7 @@ from museaud.store.base import (
     OptionallyOwned,
     Owned,
     check_choice,
+    check_not_negative,
     check_range,
     utcnow,
 )
@@ -90,11 +91,6 @@ JOB_STATUSES = (
     "cancelled",
 )
 STEP_STATUSES = ("success", "failed", "skipped")
-
-
-def check_not_negative(column: str) -> CheckConstraint:
-    """A CHECK that column is NULL or at least 0 (counts, durations, positions)."""
-    return CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_not_negative")
 
 
 class Project(Owned, Base):

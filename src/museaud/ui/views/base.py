@@ -6,6 +6,7 @@ action (enabled state, tooltip and text), so a feature switched on in the menu l
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -57,10 +58,10 @@ class View(QWidget):
         super().__init__(parent)
         self.app = app
         self.setObjectName(f"{self.view_name}View")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self._build_header())
+        self.page_layout = QVBoxLayout(self)
+        self.page_layout.setContentsMargins(0, 0, 0, 0)
+        self.page_layout.setSpacing(0)
+        self.page_layout.addWidget(self._build_header())
 
     def _build_header(self) -> QWidget:
         header = QWidget(self)
@@ -112,7 +113,8 @@ class EmptyStateView(View):
         outer.addLayout(row)
         outer.addStretch(3)
         scroll.setWidget(canvas)
-        self.layout().addWidget(scroll)
+        self.page_layout.addWidget(scroll)
+        self.refresh_theme()
 
     def empty_state(self) -> EmptyState:
         """The words to show; subclasses override."""
@@ -173,24 +175,25 @@ class EmptyStateView(View):
             layout.addSpacing(8)
             layout.addWidget(self._wrapped(card, note, "emptyBody"))
 
-        self.action_button = QPushButton(card)
+        self.action_row = QWidget(card)
+        self.action_row.setVisible(False)
+        self.action_button = QPushButton(self.action_row)
         self.action_button.setObjectName("primaryButton")
         self.action_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.action_button.setVisible(False)
-        button_row = QHBoxLayout()
-        button_row.setContentsMargins(0, 20, 0, 0)
+        button_row = QHBoxLayout(self.action_row)
+        button_row.setContentsMargins(0, 22, 0, 0)
         button_row.addWidget(self.action_button)
         button_row.addStretch(1)
-        layout.addLayout(button_row)
-        self.refresh_theme()
+        layout.addWidget(self.action_row)
         return card
 
     @staticmethod
     def _wrapped(parent: QWidget, text: str, object_name: str) -> QLabel:
-        label = QLabel(text, parent)
+        label = QLabel(parent)
         label.setObjectName(object_name)
         label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        set_paragraph(label, text)
         return label
 
     @staticmethod
@@ -231,7 +234,7 @@ class EmptyStateView(View):
         self.action_button.setText(action.text().replace("&", ""))
         self.action_button.setEnabled(action.isEnabled())
         self.action_button.setToolTip(action.toolTip())
-        self.action_button.setVisible(True)
+        self.action_row.setVisible(True)
 
     def refresh_theme(self) -> None:
         """Repaint the glyph and bullets in the current theme's accent."""
@@ -239,6 +242,11 @@ class EmptyStateView(View):
         self.glyph_label.setPixmap(glyph_pixmap(self.glyph, 32, colors.accent))
         for bullet in self.card.findChildren(QLabel, "emptyBullet"):
             bullet.setStyleSheet(f"color: {colors.accent};")
+
+
+def set_paragraph(label: QLabel, text: str) -> None:
+    """Give label text as a paragraph with comfortable line spacing (text is not markup)."""
+    label.setText(f"<p style='line-height: 135%; margin: 0'>{html.escape(text)}</p>")
 
 
 def _monospace(widget: QWidget) -> QFont:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from museaud.accounts.preferences import Preferences
-from museaud.ui.views.base import EmptyState, EmptyStateView
+from museaud.ui.views.base import EmptyState, EmptyStateView, set_paragraph
 
 
 class BeatMachineView(EmptyStateView):
@@ -34,7 +34,7 @@ class BeatMachineView(EmptyStateView):
 
     def apply_preferences(self, preferences: Preferences) -> None:
         """Show the defaults a new pattern will start from."""
-        self.start_label.setText(_defaults_sentence(preferences))
+        set_paragraph(self.start_label, _defaults_sentence(preferences))
 
 
 def _defaults_sentence(preferences: Preferences) -> str:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 23:27:36.255047
+Create Date: 2026-11-23 23:31:46.123567
 """
 
 from __future__ import annotations
@@ -317,15 +317,15 @@ def upgrade() -> None:
             name=op.f("ck_learning_progress_creativity_score_range"),
         ),
         sa.CheckConstraint(
-            "learning_session_count >= 0",
+            "learning_session_count IS NULL OR learning_session_count >= 0",
             name=op.f("ck_learning_progress_learning_session_count_not_negative"),
         ),
         sa.CheckConstraint(
-            "successful_generations >= 0",
+            "successful_generations IS NULL OR successful_generations >= 0",
             name=op.f("ck_learning_progress_successful_generations_not_negative"),
         ),
         sa.CheckConstraint(
-            "total_practice_time_minutes >= 0",
+            "total_practice_time_minutes IS NULL OR total_practice_time_minutes >= 0",
             name=op.f("ck_learning_progress_total_practice_time_minutes_not_negative"),
         ),
         sa.ForeignKeyConstraint(
@@ -530,7 +530,7 @@ def upgrade() -> None:
             name=op.f("ck_taste_profiles_confidence_score_range"),
         ),
         sa.CheckConstraint(
-            "learning_sample_count >= 0",
+            "learning_sample_count IS NULL OR learning_sample_count >= 0",
             name=op.f("ck_taste_profiles_learning_sample_count_not_negative"),
         ),
         sa.ForeignKeyConstraint(
@@ -2070,7 +2070,8 @@ def upgrade() -> None:
             "bpm IS NULL OR (bpm >= 20 AND bpm <= 400)", name=op.f("ck_patterns_bpm_range")
         ),
         sa.CheckConstraint(
-            "comment_count >= 0", name=op.f("ck_patterns_comment_count_not_negative")
+            "comment_count IS NULL OR comment_count >= 0",
+            name=op.f("ck_patterns_comment_count_not_negative"),
         ),
         sa.CheckConstraint(
             "complexity_score IS NULL OR (complexity_score >= 0 AND complexity_score <= 1)",
@@ -2080,7 +2081,10 @@ def upgrade() -> None:
             "duration_ms IS NULL OR duration_ms >= 0",
             name=op.f("ck_patterns_duration_ms_not_negative"),
         ),
-        sa.CheckConstraint("fork_count >= 0", name=op.f("ck_patterns_fork_count_not_negative")),
+        sa.CheckConstraint(
+            "fork_count IS NULL OR fork_count >= 0",
+            name=op.f("ck_patterns_fork_count_not_negative"),
+        ),
         sa.CheckConstraint(
             "generation_time_ms IS NULL OR generation_time_ms >= 0",
             name=op.f("ck_patterns_generation_time_ms_not_negative"),
@@ -2090,14 +2094,23 @@ def upgrade() -> None:
             name=op.f("ck_patterns_key_note_range"),
         ),
         sa.CheckConstraint("length(title) >= 1", name=op.f("ck_patterns_title_not_empty")),
-        sa.CheckConstraint("like_count >= 0", name=op.f("ck_patterns_like_count_not_negative")),
-        sa.CheckConstraint("play_count >= 0", name=op.f("ck_patterns_play_count_not_negative")),
+        sa.CheckConstraint(
+            "like_count IS NULL OR like_count >= 0",
+            name=op.f("ck_patterns_like_count_not_negative"),
+        ),
+        sa.CheckConstraint(
+            "play_count IS NULL OR play_count >= 0",
+            name=op.f("ck_patterns_play_count_not_negative"),
+        ),
         sa.CheckConstraint(
             "quality_score IS NULL OR (quality_score >= 0 AND quality_score <= 1)",
             name=op.f("ck_patterns_quality_score_range"),
         ),
         sa.CheckConstraint("steps_per_beat >= 1", name=op.f("ck_patterns_steps_per_beat_positive")),
-        sa.CheckConstraint("usage_count >= 0", name=op.f("ck_patterns_usage_count_not_negative")),
+        sa.CheckConstraint(
+            "usage_count IS NULL OR usage_count >= 0",
+            name=op.f("ck_patterns_usage_count_not_negative"),
+        ),
         sa.CheckConstraint(
             "user_rating IS NULL OR (user_rating >= 1 AND user_rating <= 5)",
             name=op.f("ck_patterns_user_rating_range"),

@@ -1,0 +1,46 @@
+"""Start the desktop app: one QApplication, the saved theme, the main window, the event loop."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from museaud import __version__
+from museaud.accounts.preferences import load_preferences
+from museaud.app import App
+from museaud.ui.glyphs import app_icon
+from museaud.ui.main_window import MainWindow
+from museaud.ui.theme import apply_theme
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The running QApplication, made (and named) if there is none yet."""
+    existing = QCoreApplication.instance()
+    if existing is not None:
+        if not isinstance(existing, QApplication):
+            raise RuntimeError("a QCoreApplication without widgets is already running")
+        return existing
+    QApplication.setApplicationName("museaud")
+    QApplication.setApplicationDisplayName("museaud")
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setOrganizationName("museaud")
+    QApplication.setDesktopFileName("museaud")
+    created = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    created.setWindowIcon(app_icon())
+    return created
+
+
+def run_gui(app: App, argv: list[str]) -> int:
+    """Show museaud's main window for app and run the event loop; returns the exit code."""
+    qt_app = application(argv)
+    with app.session() as session:
+        preferences = load_preferences(session, app.local_user_id)
+    apply_theme(preferences.theme, qt_app)
+    window = MainWindow(app)
+    window.show()
+    try:
+        return qt_app.exec()
+    finally:
+        window.deleteLater()
