@@ -84,3 +84,13 @@ def test_a_store_from_a_newer_museaud_gives_a_message_not_a_traceback(
     assert main(["prefs"]) == 1
     err = capsys.readouterr().err
     assert "newer museaud" in err and "Traceback" not in err
+
+
+def test_gui_without_a_display_says_why(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert main([]) == 1
+    assert "no display" in capsys.readouterr().err

@@ -73,6 +73,10 @@ def test_full_schema_on_sqlite_takes_a_row_in_every_table(app: App) -> None:
         assert track.id in search(session, "tracks", "summ")  # FTS5 triggers filled the index
 
 
+@pytest.mark.filterwarnings(
+    "ignore:autogenerate skipping metadata-specified expression-based index"
+)
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_sqlite_migrations_build_exactly_the_models(app: App) -> None:
     with app.store.engine.connect() as connection:
         assert schema_differences(connection) == []

@@ -120,3 +120,16 @@ def test_failed_write_rolls_back_the_whole_transaction(paths: Paths) -> None:
             assert session.scalars(select(User).where(User.username == "halfway")).first() is None
     finally:
         store.close()
+
+
+def test_emails_are_unique_whatever_their_case(paths: Paths) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    store = open_store(paths.store_file, paths.backup_dir)
+    try:
+        with store.session() as session:
+            session.add(User(username="ana_one", email="Ana@Example.com"))
+        with pytest.raises(IntegrityError), store.session() as session:
+            session.add(User(username="ana_two", email="ana@example.com"))
+    finally:
+        store.close()

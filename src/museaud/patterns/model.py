@@ -192,3 +192,97 @@ class BeatPattern:
                 for note in program.notes:
                     note.check(f"{where} ({program.name})", self.total_steps)
         return self
+
+
+CONFIGURATION_FORMAT = 1
+
+
+def to_configuration(pattern: BeatPattern) -> dict[str, Any]:
+    """The machine configuration as stored in patterns.configuration (the SalsaNor JSON, extended
+    with each instrument's programs and notes: [step, pitch, velocity, length])."""
+    return {
+        "format": CONFIGURATION_FORMAT,
+        "swing": pattern.swing,
+        "beatUnit": pattern.beat_unit,
+        "metadata": dict(pattern.metadata),
+        "instruments": [
+            {
+                "id": part.instrument,
+                "enabled": part.enabled,
+                "activeProgram": part.active_program,
+                "volume": part.volume,
+                "pan": part.pan,
+                "pitchOffset": part.pitch_offset,
+                "followsClave": part.follows_clave,
+                "programs": [
+                    {
+                        "name": program.name,
+                        "notes": [[n.step, n.pitch, n.velocity, n.length] for n in program.notes],
+                    }
+                    for program in part.programs
+                ],
+            }
+            for part in pattern.parts
+        ],
+    }
+
+
+def _field(where: str, entry: dict[str, Any], name: str, kind: type, default: Any = None) -> Any:
+    value = entry.get(name, default)
+    if value is None and default is None:
+        raise PatternError(f"configuration: {where} has no {name!r}")
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise PatternError(f"configuration: {where} {name!r} is {value!r}, not {kind.__name__}")
+    return value
+
+
+def parts_from_configuration(configuration: dict[str, Any]) -> tuple[tuple[Part, ...], float]:
+    """The parts and swing stored in a configuration; PatternError says what is malformed where."""
+    if not isinstance(configuration, dict) or not isinstance(
+        configuration.get("instruments"), list
+    ):
+        raise PatternError("configuration: no 'instruments' list")
+    if configuration.get("format", CONFIGURATION_FORMAT) > CONFIGURATION_FORMAT:
+        raise PatternError(
+            f"configuration format {configuration['format']} is newer than this museaud knows"
+        )
+    parts = []
+    for index, entry in enumerate(configuration["instruments"]):
+        where = f"instrument {index}"
+        if not isinstance(entry, dict):
+            raise PatternError(f"configuration: {where} is not an object")
+        instrument_id = _field(where, entry, "id", str)
+        where = f"instrument {instrument_id!r}"
+        programs = []
+        for number, program in enumerate(entry.get("programs") or [{"name": "A", "notes": []}]):
+            notes = []
+            for note in program.get("notes", []):
+                if (
+                    not isinstance(note, list)
+                    or len(note) != 4
+                    or not all(isinstance(v, int) and not isinstance(v, bool) for v in note)
+                ):
+                    raise PatternError(
+                        f"configuration: {where} program {number} has a malformed note {note!r}"
+                    )
+                notes.append(Note(step=note[0], pitch=note[1], velocity=note[2], length=note[3]))
+            name = str(program.get("name") or chr(ord("A") + number))
+            programs.append(Program(name=name, notes=tuple(sorted(notes))))
+        parts.append(
+            Part(
+                instrument=instrument_id,
+                programs=tuple(programs),
+                active_program=_field(where, entry, "activeProgram", int, 0),
+                enabled=_field(where, entry, "enabled", bool, True),
+                volume=_field(where, entry, "volume", float, 1.0),
+                pan=_field(where, entry, "pan", float, 0.0),
+                pitch_offset=_field(where, entry, "pitchOffset", int, 0),
+                follows_clave=_field(where, entry, "followsClave", bool, False),
+            )
+        )
+    swing = configuration.get("swing", 0.0)
+    if not isinstance(swing, (int, float)) or isinstance(swing, bool):
+        raise PatternError(f"configuration: swing {swing!r} is not a number")
+    return tuple(parts), float(swing)

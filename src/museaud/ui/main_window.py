@@ -78,7 +78,7 @@ def audio_status(audio_outputs: AudioDevices) -> tuple[str, bool]:
 
 def midi_status(midi_outputs: MidiPorts) -> str:
     """The status-bar line for MIDI output."""
-    return midi_outputs.summary() if midi_outputs.problem else f"MIDI: {midi_outputs.summary()}"
+    return midi_outputs.summary()
 
 
 class MainWindow(QMainWindow):
@@ -306,6 +306,9 @@ class MainWindow(QMainWindow):
         if not visible and self.sidebar_panel.isVisible():
             self._sidebar_width = self.splitter.sizes()[0] or self._sidebar_width
         self.sidebar_panel.setVisible(visible)
+        if visible:
+            total = max(sum(self.splitter.sizes()), self.splitter.width())
+            self.splitter.setSizes([self._sidebar_width, max(total - self._sidebar_width, 1)])
         if self.sidebar_action.isChecked() != visible:
             self.sidebar_action.setChecked(visible)
 

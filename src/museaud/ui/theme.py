@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 THEME_CHOICES = (("auto", "Auto (follow system)"), ("light", "Light"), ("dark", "Dark"))
 _THEME_PROPERTY = "museaudTheme"
 _FOLLOWING_PROPERTY = "museaudFollowsColorScheme"
+_STYLE_PROPERTY = "museaudStyle"
 
 
 @dataclass(frozen=True)
@@ -242,11 +243,19 @@ def apply_theme(theme: str, application: QApplication | None = None) -> ThemeCol
     Returns the colours now in use; with 'auto' they change by themselves when the desktop does.
     """
     application = application or _running_application()
-    if application.style().name().lower() != "fusion":
+    if base_style_name(application) != "fusion":
+        # style() answers the stylesheet's wrapper once one is set, so remember what we chose
         application.setStyle("Fusion")
+        application.setProperty(_STYLE_PROPERTY, "fusion")
     application.setProperty(_THEME_PROPERTY, theme)
     _follow_color_scheme(application)
     return _apply_colors(application, resolve_theme(theme))
+
+
+def base_style_name(application: QApplication) -> str:
+    """The widget style under the stylesheet, lower case ('fusion' once a theme is applied)."""
+    chosen = application.property(_STYLE_PROPERTY)
+    return str(chosen) if chosen else application.style().name().lower()
 
 
 def _apply_colors(application: QApplication, colors: ThemeColors) -> ThemeColors:

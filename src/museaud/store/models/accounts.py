@@ -11,7 +11,16 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from museaud.store.base import Base, Owned, SyncRow, check_choice, check_range
@@ -41,6 +50,7 @@ class User(SyncRow, Base):
         CheckConstraint("failed_login_attempts >= 0", name="failed_login_attempts_positive"),
         UniqueConstraint("oauth_provider", "oauth_id"),
         Index("ix_users_subscription", "subscription_tier", "subscription_expires_at"),
+        Index("uq_users_email_lower", func.lower(text("email")), unique=True),
     )
 
     username: Mapped[str] = mapped_column(String(100), unique=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 23:31:46.123567
+Create Date: 2026-11-23 23:41:23.955505
 """
 
 from __future__ import annotations
@@ -114,6 +114,8 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_users_subscription", ["subscription_tier", "subscription_expires_at"], unique=False
         )
+    # Expression index (autogenerate cannot reflect these on SQLite): emails unique in any case.
+    op.create_index("uq_users_email_lower", "users", [sa.text("lower(email)")], unique=True)
 
     op.create_table(
         "account_tokens",
@@ -3182,6 +3184,7 @@ def downgrade() -> None:
     op.drop_table("account_tokens")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index("ix_users_subscription")
+        batch_op.drop_index("uq_users_email_lower")
         batch_op.drop_index(batch_op.f("ix_users_last_login_at"))
         batch_op.drop_index(batch_op.f("ix_users_display_name"))
         batch_op.drop_index(batch_op.f("ix_users_created_at"))

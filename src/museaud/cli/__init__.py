@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, fields
 from typing import Any
 
 from museaud import __version__
+from museaud.cli import patterns
+from museaud.cli.common import EXIT_FAILED, EXIT_USAGE, CommandError, print_json, warn
 from museaud.paths import default_paths
-
-EXIT_USAGE = 2
-EXIT_FAILED = 1
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -26,7 +20,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     found = report(default_paths())
     if args.json:
-        _print_json(found)
+        print_json(found)
     else:
         print(f"museaud {found['museaud']} on Python {found['python']} ({found['platform']})")
         checks = found["checks"]
@@ -92,16 +86,35 @@ def cmd_prefs(args: argparse.Namespace) -> int:
                 print(f"museaud prefs: {error}; nothing was changed", file=sys.stderr)
                 return EXIT_USAGE
     if args.json:
-        _print_json(asdict(prefs))
+        print_json(asdict(prefs))
     else:
         for name, value in asdict(prefs).items():
             print(f"{name} = {value}")
     return 0
 
 
+def _no_display_reason() -> str | None:
+    """Why no window can open here (a Linux session without X11 or Wayland), or None."""
+    import os  # noqa: PLC0415
+
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display: this session has neither X11 (DISPLAY) nor Wayland (WAYLAND_DISPLAY), so the "
+        "window cannot open. Run museaud from a desktop session, or use the commands "
+        "(`museaud --help`, `museaud doctor`)"
+    )
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the desktop window."""
     from museaud.app import App  # noqa: PLC0415
+
+    reason = _no_display_reason()
+    if reason is not None:
+        raise CommandError(reason)
     from museaud.ui.gui import run_gui  # noqa: PLC0415
 
     with App.open() as app:
@@ -129,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     prefs.add_argument("--set", nargs="+", metavar="NAME=VALUE", help="e.g. default_bpm=128")
     prefs.add_argument("--json", action="store_true", help="print the preferences as JSON")
     prefs.set_defaults(handler=cmd_prefs)
+
+    patterns.add_commands(commands)
     return parser
 
 
@@ -142,8 +157,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(["gui"])
     try:
         return int(args.handler(args))
+    except CommandError as error:
+        warn(f"museaud {args.command}: {error}")
+        return error.status
     except StoreError as error:
-        print(f"museaud: {error}", file=sys.stderr)
+        warn(f"museaud: {error}")
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("museaud: interrupted", file=sys.stderr)

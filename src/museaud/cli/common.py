@@ -1,0 +1,55 @@
+"""What every museaud subcommand shares: JSON output, errors that say what and where, id prefixes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from typing import Any
+
+from sqlalchemy import String, cast, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A failure to report as one line on stderr with an exit status, never a traceback."""
+
+    def __init__(self, message: str, status: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def print_json(value: Any) -> None:
+    """Print value as indented JSON (UUIDs, dates and paths as strings)."""
+    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def warn(message: str) -> None:
+    """A message for the person at the terminal, on stderr."""
+    print(message, file=sys.stderr)
+
+
+def resolve_id(session: Session, column: InstrumentedAttribute[uuid.UUID], text: str) -> uuid.UUID:
+    """The full id for a full UUID or a unique prefix of its hex (as git does with commits)."""
+    cleaned = text.strip().lower().replace("-", "")
+    if len(cleaned) == 32:
+        try:
+            return uuid.UUID(hex=cleaned)
+        except ValueError:
+            pass
+    if len(cleaned) < 4 or any(c not in "0123456789abcdef" for c in cleaned):
+        raise CommandError(
+            f"{text!r} is not an id (a UUID or at least 4 of its hex digits)", EXIT_USAGE
+        )
+    # SQLite stores UUIDs as 32 hex digits; LIKE on the text finds the prefix.
+    matches = session.scalars(
+        select(column).where(cast(column, String).like(f"{cleaned}%")).limit(2)
+    ).all()
+    if not matches:
+        raise CommandError(f"no {column.class_.__tablename__[:-1]} with id {text!r}")
+    if len(matches) > 1:
+        raise CommandError(f"id prefix {text!r} is ambiguous; give more digits", EXIT_USAGE)
+    return matches[0]

@@ -1,0 +1,249 @@
+"""`museaud pattern …`: make, generate, import, export, browse, fork and rate beat patterns."""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from museaud.cli.common import EXIT_USAGE, CommandError, print_json
+from museaud.music.pitch import note_name, pitch_class
+from museaud.patterns.model import PatternError
+from museaud.patterns.service import (
+    SavedPattern,
+    delete_pattern,
+    fork_pattern,
+    list_patterns,
+    load_pattern,
+    rate_pattern,
+    save_pattern,
+)
+from museaud.store.models.patterns import Pattern
+
+
+def _pattern_id(session: Session, text: str) -> uuid.UUID:
+    from museaud.cli.common import resolve_id  # noqa: PLC0415
+
+    return resolve_id(session, Pattern.id, text)
+
+
+def _key(text: str) -> tuple[int, str | None]:
+    """A key like 'C', 'F#', 'Bb', 'Am' or 'C#m' -> (pitch class, 'minor' or None)."""
+    scale = None
+    name = text.strip()
+    if name.endswith("m") and len(name) > 1:
+        name, scale = name[:-1], "minor"
+    try:
+        return pitch_class(name), scale
+    except ValueError as error:
+        raise CommandError(str(error), EXIT_USAGE) from error
+
+
+def _show(saved: list[SavedPattern], as_json: bool) -> None:
+    if as_json:
+        print_json([item.summary() for item in saved])
+        return
+    for item in saved:
+        p = item.pattern
+        print(
+            f"{item.id.hex[:8]}  {p.title:<32.32} {p.kind:<6} {p.flavor or '-':<12.12} "
+            f"{p.bpm:>6.1f} bpm  {note_name(p.key_note)} {p.scale:<6.6} {p.bars} bar(s)  "
+            f"{item.origin}"
+        )
+
+
+def cmd_list(app: Any, args: argparse.Namespace) -> None:
+    with app.session() as session:
+        forks_of = _pattern_id(session, args.forks_of) if args.forks_of else None
+        found = list_patterns(
+            session,
+            origin=args.origin,
+            engine_name=args.engine,
+            flavor=args.flavor,
+            forks_of=forks_of,
+            limit=args.limit,
+        )
+    _show(found, args.json)
+
+
+def cmd_show(app: Any, args: argparse.Namespace) -> None:
+    with app.session() as session:
+        saved = load_pattern(session, _pattern_id(session, args.id))
+    if args.json:
+        summary = saved.summary()
+        summary["parts"] = [
+            {
+                "instrument": part.instrument,
+                "enabled": part.enabled,
+                "active_program": part.active_program,
+                "programs": [program.name for program in part.programs],
+                "volume": part.volume,
+                "pan": part.pan,
+                "pitch_offset": part.pitch_offset,
+                "follows_clave": part.follows_clave,
+                "notes": [
+                    {"step": n.step, "pitch": n.pitch, "velocity": n.velocity, "length": n.length}
+                    for n in part.notes
+                ],
+            }
+            for part in saved.pattern.parts
+        ]
+        print_json(summary)
+    else:
+        _show([saved], False)
+        from museaud.patterns.flavors import grid  # noqa: PLC0415
+
+        for part in saved.pattern.parts:
+            state = "" if part.enabled else "  (off)"
+            print(f"  {part.instrument:<14} {grid(part, saved.pattern)}{state}")
+
+
+def cmd_new(app: Any, args: argparse.Namespace) -> None:
+    from museaud.patterns.flavors import build_pattern  # noqa: PLC0415
+
+    key_note, scale = _key(args.key) if args.key else (None, None)
+    try:
+        pattern = build_pattern(
+            args.flavor, bpm=args.bpm, key_note=key_note or 0, clave=args.clave, bars=args.bars
+        )
+    except KeyError as error:
+        raise CommandError(str(error.args[0]), EXIT_USAGE) from error
+    if args.title or scale:
+        from dataclasses import replace  # noqa: PLC0415
+
+        pattern = replace(pattern, title=args.title or pattern.title, scale=scale or pattern.scale)
+    with app.session() as session:
+        pattern_id = save_pattern(session, pattern)
+        saved = load_pattern(session, pattern_id)
+    _show([saved], args.json)
+
+
+def cmd_fork(app: Any, args: argparse.Namespace) -> None:
+    with app.session() as session:
+        fork_id = fork_pattern(session, _pattern_id(session, args.id), title=args.title)
+        saved = load_pattern(session, fork_id)
+    _show([saved], args.json)
+
+
+def cmd_rate(app: Any, args: argparse.Namespace) -> None:
+    from museaud.patterns.steering import record_feedback  # noqa: PLC0415
+
+    with app.session() as session:
+        pattern_id = _pattern_id(session, args.id)
+        rate_pattern(session, pattern_id, args.rating)  # checks 1-5 with a clear message
+        record_feedback(session, pattern_id, rating=args.rating, action=args.action)
+        saved = load_pattern(session, pattern_id)
+    _show([saved], args.json)
+
+
+def cmd_delete(app: Any, args: argparse.Namespace) -> None:
+    with app.session() as session:
+        pattern_id = _pattern_id(session, args.id)
+        delete_pattern(session, pattern_id)
+    if args.json:
+        print_json({"deleted": str(pattern_id)})
+
+
+def cmd_export(app: Any, args: argparse.Namespace) -> None:
+    from museaud.patterns.midifile import export_midi  # noqa: PLC0415
+
+    target = Path(args.file)
+    if target.suffix.lower() not in (".mid", ".midi"):
+        raise CommandError(f"{target}: export writes MIDI files; name it .mid", EXIT_USAGE)
+    with app.session() as session:
+        patterns = [load_pattern(session, _pattern_id(session, i)).pattern for i in args.ids]
+    try:
+        export_midi(patterns, target)
+    except OSError as error:
+        raise CommandError(f"cannot write {target}: {error.strerror or error}") from error
+    if args.json:
+        print_json({"file": str(target), "patterns": args.ids})
+    else:
+        print(f"wrote {target} ({len(patterns)} pattern(s))")
+
+
+def cmd_import(app: Any, args: argparse.Namespace) -> None:
+    from museaud.patterns.hydrogen import H2SongError, import_h2song  # noqa: PLC0415
+    from museaud.patterns.midifile import MidiFileError, import_midi  # noqa: PLC0415
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise CommandError(f"{source}: no such file")
+    try:
+        if source.suffix.lower() == ".h2song":
+            patterns = import_h2song(source)
+        else:
+            patterns = import_midi(source)
+    except (MidiFileError, H2SongError, PatternError) as error:
+        raise CommandError(str(error)) from error
+    with app.session() as session:
+        ids = [save_pattern(session, pattern, origin="imported") for pattern in patterns]
+        saved = [load_pattern(session, pattern_id) for pattern_id in ids]
+    _show(saved, args.json)
+
+
+def _run(handler: Any) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        from museaud.app import App  # noqa: PLC0415
+
+        with App.open() as app:
+            try:
+                handler(app, args)
+            except PatternError as error:
+                raise CommandError(str(error), EXIT_USAGE) from error
+            except LookupError as error:
+                raise CommandError(str(error.args[0] if error.args else error)) from error
+        return 0
+
+    return run
+
+
+def add_commands(commands: Any) -> None:
+    """Register `museaud pattern …` on the main parser's subcommands."""
+    pattern = commands.add_parser("pattern", help="beat patterns: new, generate, import, export …")
+    sub = pattern.add_subparsers(dest="pattern_command", metavar="ACTION", required=True)
+
+    def action(name: str, handler: Any, help: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(name, help=help)
+        parser.add_argument("--json", action="store_true", help="print JSON")
+        parser.set_defaults(handler=_run(handler))
+        return parser
+
+    listing = action("list", cmd_list, "list stored patterns, newest first")
+    listing.add_argument("--origin", choices=("user", "generated", "imported", "fork"))
+    listing.add_argument("--engine", choices=("drums", "bass", "chords", "melody"))
+    listing.add_argument("--flavor")
+    listing.add_argument("--forks-of", metavar="ID", help="only forks of this pattern")
+    listing.add_argument("--limit", type=int, default=200)
+
+    action("show", cmd_show, "show one pattern and its grid").add_argument("id")
+
+    new = action("new", cmd_new, "make a pattern from a flavour's rhythms")
+    new.add_argument("--flavor", required=True, help="Salsa, Merengue, Bachata, House …")
+    new.add_argument("--bpm", type=float)
+    new.add_argument("--key", help="C, F#, Bb, Am …")
+    new.add_argument("--clave", choices=("2-3", "3-2"))
+    new.add_argument("--bars", type=int)
+    new.add_argument("--title")
+
+    fork = action("fork", cmd_fork, "copy a pattern as your own fork")
+    fork.add_argument("id")
+    fork.add_argument("--title")
+
+    rate = action("rate", cmd_rate, "rate a pattern 1-5 (steers later generations)")
+    rate.add_argument("id")
+    rate.add_argument("rating", type=float)
+    rate.add_argument("--action", choices=("kept", "regenerated", "modified", "discarded"))
+
+    delete = action("delete", cmd_delete, "delete a pattern")
+    delete.add_argument("id")
+
+    export = action("export", cmd_export, "write patterns to a type-1 MIDI file")
+    export.add_argument("ids", nargs="+", metavar="ID")
+    export.add_argument("file", metavar="FILE.mid")
+
+    importing = action("import", cmd_import, "import a MIDI file (type 0/1) or a Hydrogen .h2song")
+    importing.add_argument("file")

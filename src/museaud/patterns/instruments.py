@@ -1,0 +1,180 @@
+"""The instruments the beat machine knows, with their strokes mapped to General MIDI.
+
+Percussion plays on MIDI channel 10 (index 9) with one GM drum key per stroke (a conga's open tone,
+slap and mute are three keys). Pitched instruments (bass, piano, …) have a GM program and play
+their notes transposed to the pattern's key. Where GM has no sound of its own (güira, tambora
+strokes), the nearest GM sound is used and the table says which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DRUM_CHANNEL = 9
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """An instrument: name, family, how it maps to MIDI, and its strokes or default octave."""
+
+    id: str
+    name: str
+    family: str  # percussion, drums, bass, keys, guitar, brass, strings, lead, pad
+    strokes: dict[str, int] = field(default_factory=dict)
+    gm_program: int | None = None
+    low_pitch: int = 0
+    high_pitch: int = 127
+
+    @property
+    def is_percussion(self) -> bool:
+        """True when the instrument plays drum keys on channel 10."""
+        return self.gm_program is None
+
+    @property
+    def default_stroke(self) -> int:
+        """The drum key of the first stroke (percussion only)."""
+        if not self.strokes:
+            raise ValueError(f"{self.id} has no strokes: it is a pitched instrument")
+        return next(iter(self.strokes.values()))
+
+    def stroke(self, name: str) -> int:
+        """The drum key of a named stroke; KeyError lists the strokes there are."""
+        try:
+            return self.strokes[name]
+        except KeyError:
+            raise KeyError(
+                f"{self.id} has no stroke {name!r} ({', '.join(self.strokes)})"
+            ) from None
+
+
+def _percussion(id: str, name: str, family: str = "percussion", **strokes: int) -> Instrument:
+    return Instrument(id=id, name=name, family=family, strokes=strokes)
+
+
+def _pitched(id: str, name: str, family: str, program: int, *, low: int, high: int) -> Instrument:
+    return Instrument(
+        id=id, name=name, family=family, gm_program=program, low_pitch=low, high_pitch=high
+    )
+
+
+GM_DRUM_KEYS: dict[str, int] = {
+    # General MIDI level 1 percussion map (channel 10), in key order
+    "acoustic_bass_drum": 35,
+    "bass_drum": 36,
+    "side_stick": 37,
+    "acoustic_snare": 38,
+    "hand_clap": 39,
+    "electric_snare": 40,
+    "low_floor_tom": 41,
+    "closed_hi_hat": 42,
+    "high_floor_tom": 43,
+    "pedal_hi_hat": 44,
+    "low_tom": 45,
+    "open_hi_hat": 46,
+    "low_mid_tom": 47,
+    "hi_mid_tom": 48,
+    "crash_cymbal": 49,
+    "high_tom": 50,
+    "ride_cymbal": 51,
+    "chinese_cymbal": 52,
+    "ride_bell": 53,
+    "tambourine": 54,
+    "splash_cymbal": 55,
+    "cowbell": 56,
+    "crash_cymbal_2": 57,
+    "vibraslap": 58,
+    "ride_cymbal_2": 59,
+    "hi_bongo": 60,
+    "low_bongo": 61,
+    "mute_hi_conga": 62,
+    "open_hi_conga": 63,
+    "low_conga": 64,
+    "high_timbale": 65,
+    "low_timbale": 66,
+    "high_agogo": 67,
+    "low_agogo": 68,
+    "cabasa": 69,
+    "maracas": 70,
+    "short_whistle": 71,
+    "long_whistle": 72,
+    "short_guiro": 73,
+    "long_guiro": 74,
+    "claves": 75,
+    "hi_wood_block": 76,
+    "low_wood_block": 77,
+    "mute_cuica": 78,
+    "open_cuica": 79,
+    "mute_triangle": 80,
+    "open_triangle": 81,
+    # General MIDI level 2 additions below and above the GM1 range
+    "high_q": 27,
+    "slap": 28,
+    "scratch_push": 29,
+    "scratch_pull": 30,
+    "sticks": 31,
+    "square_click": 32,
+    "metronome_click": 33,
+    "metronome_bell": 34,
+    "shaker": 82,
+    "jingle_bell": 83,
+    "belltree": 84,
+    "castanets": 85,
+    "mute_surdo": 86,
+    "open_surdo": 87,
+}
+"""Every General MIDI drum key by its GM name: the strokes of the generic `kit` instrument, which
+takes the drum notes of imported files that no named instrument plays."""
+
+
+INSTRUMENTS: dict[str, Instrument] = {
+    instrument.id: instrument
+    for instrument in (
+        # Afro-Cuban and Dominican percussion
+        _percussion("clave", "Clave", hit=75),
+        _percussion("cowbell", "Campana (bongo bell)", mouth=56, neck=56),
+        _percussion("timbale_bell", "Timbale bell (mambo bell)", bell=56),
+        _percussion("bongo", "Bongó", high=60, low=61, high_slap=60, low_open=61),
+        _percussion("conga", "Congas (tumbadora)", open=63, slap=62, mute=62, low_open=64, heel=64),
+        _percussion("timbales", "Timbales", cascara=65, high=65, low=66, rimshot=37),
+        _percussion("guiro", "Güiro", short=73, long=74),
+        _percussion("maracas", "Maracas", hit=70),
+        _percussion("guira", "Güira (GM cabasa/maracas)", scrape=69, hit=70),
+        _percussion("tambora", "Tambora (GM toms)", open=48, slap=45, rim=37, muted=47),
+        _percussion("bongo_bachata", "Bongó (bachata)", high=60, low=61),
+        _percussion("shaker", "Shaker", hit=70),
+        _percussion("tambourine", "Tambourine", hit=54),
+        # drum kit
+        _percussion("kick", "Kick", "drums", hit=36),
+        _percussion("snare", "Snare", "drums", hit=38, rim=37, ghost=38),
+        _percussion("clap", "Clap", "drums", hit=39),
+        _percussion("closed_hat", "Closed hi-hat", "drums", hit=42),
+        _percussion("open_hat", "Open hi-hat", "drums", hit=46),
+        _percussion("pedal_hat", "Pedal hi-hat", "drums", hit=44),
+        _percussion("ride", "Ride", "drums", hit=51, bell=53),
+        _percussion("crash", "Crash", "drums", hit=49),
+        _percussion("tom_high", "High tom", "drums", hit=50),
+        _percussion("tom_mid", "Mid tom", "drums", hit=47),
+        _percussion("tom_low", "Floor tom", "drums", hit=43),
+        _percussion("kit", "Drum kit (General MIDI)", "drums", **GM_DRUM_KEYS),
+        # pitched
+        _pitched("bass", "Bass (tumbao)", "bass", 32, low=28, high=60),
+        _pitched("electric_bass", "Electric bass", "bass", 33, low=28, high=60),
+        _pitched("synth_bass", "Synth bass", "bass", 38, low=24, high=60),
+        _pitched("piano", "Piano (montuno)", "keys", 0, low=36, high=96),
+        _pitched("electric_piano", "Electric piano", "keys", 4, low=36, high=96),
+        _pitched("organ", "Organ", "keys", 16, low=36, high=96),
+        _pitched("guitar", "Guitar (requinto)", "guitar", 24, low=40, high=88),
+        _pitched("trumpet", "Trumpet", "brass", 56, low=52, high=84),
+        _pitched("strings", "Strings", "strings", 48, low=36, high=96),
+        _pitched("lead", "Lead synth", "lead", 80, low=48, high=96),
+        _pitched("pad", "Pad", "pad", 88, low=36, high=96),
+    )
+}
+
+
+def instrument(id: str) -> Instrument:
+    """The instrument with this id; KeyError lists the ids there are."""
+    try:
+        return INSTRUMENTS[id]
+    except KeyError:
+        raise KeyError(f"unknown instrument {id!r}; known: {', '.join(INSTRUMENTS)}") from None

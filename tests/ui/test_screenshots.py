@@ -1,0 +1,113 @@
+"""Screenshots of the main window and the preferences dialog, written to build/screenshots/.
+
+They are looked at by people after UI changes; the tests check that something was really drawn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from museaud.accounts.preferences import update_preferences
+from museaud.app import App
+from museaud.ui.main_window import MainWindow
+from museaud.ui.preferences_dialog import PreferencesDialog
+from museaud.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import FakeDevices
+
+MIN_COLOURS = 24
+
+
+def distinct_colours(image: QImage, step: int = 4) -> int:
+    """How many different colours a grid of sampled pixels holds."""
+    return len(
+        {
+            image.pixel(x, y)
+            for y in range(0, image.height(), step)
+            for x in range(0, image.width(), step)
+        }
+    )
+
+
+def save_screenshot(qtbot: QtBot, widget: QWidget, path: Path) -> QImage:
+    QApplication.processEvents()
+    qtbot.wait(20)
+    assert widget.grab().save(str(path))
+    assert path.is_file()
+    image = QImage(str(path))
+    assert not image.isNull()
+    assert distinct_colours(image) > MIN_COLOURS, f"{path.name} looks blank"
+    return image
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("view", ["library", "beat_machine", "account"])
+def test_main_window_screenshot(
+    qtbot: QtBot, app: App, screenshot_dir: Path, theme: str, view: str
+) -> None:
+    apply_theme(theme)
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_view(view)
+
+    image = save_screenshot(qtbot, window, screenshot_dir / f"main_window_{view}_{theme}.png")
+
+    assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_main_window_with_devices_screenshot(
+    qtbot: QtBot, app: App, screenshot_dir: Path, devices: FakeDevices
+) -> None:
+    devices.plug_in()
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+
+    save_screenshot(qtbot, window, screenshot_dir / "main_window_with_devices.png")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_preferences_dialog_screenshots(
+    qtbot: QtBot,
+    app: App,
+    screenshot_dir: Path,
+    devices: FakeDevices,
+    theme: str,
+) -> None:
+    with app.session() as session:
+        update_preferences(session, app.local_user_id, midi_output_port="Prophet-6 MIDI 1")
+    if theme == "dark":
+        devices.plug_in()  # one set of shots with devices, one without
+    apply_theme(theme)
+    dialog = PreferencesDialog(app)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        name = dialog.tabs.tabText(index).lower().replace(" ", "_")
+        save_screenshot(qtbot, dialog, screenshot_dir / f"preferences_{name}_{theme}.png")
+
+
+def test_preferences_error_screenshot(qtbot: QtBot, app: App, screenshot_dir: Path) -> None:
+    dialog = PreferencesDialog(app)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.flavor_combo.setCurrentText("")
+    assert not dialog.apply()
+
+    save_screenshot(qtbot, dialog, screenshot_dir / "preferences_error_light.png")
