@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from sqlalchemy import select
+from tests.patterns.test_model import clave_pattern
 
 from museaud.app import App
 from museaud.paths import Paths
@@ -21,7 +22,6 @@ from museaud.patterns.service import (
     update_pattern,
 )
 from museaud.store.models.patterns import Pattern
-from tests.patterns.test_model import clave_pattern
 
 
 def test_saved_pattern_survives_a_restart_exactly(paths: Paths) -> None:

@@ -1,4 +1,4 @@
-"""What every museaud subcommand shares: JSON output, errors that say what and where, id prefixes."""
+"""What museaud subcommands share: JSON output, errors that say what and where, id prefixes."""
 
 from __future__ import annotations
 
