@@ -164,3 +164,15 @@ def test_the_seeds_short_configuration_loads_with_defaults() -> None:
 def test_malformed_configuration_says_where(configuration: dict[str, object], message: str) -> None:
     with pytest.raises(PatternError, match=message):
         parts_from_configuration(configuration)
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [(Note(2, 75), Note(2, 75, 60)), (Note(2, 36, length=3), Note(4, 36))],
+    ids=["same step twice", "overlapping sustain"],
+)
+def test_overlapping_notes_on_one_pitch_are_refused(notes: tuple[Note, ...]) -> None:
+    pattern = clave_pattern()
+    clave = pattern.part("clave").with_notes(list(notes))
+    with pytest.raises(PatternError, match="overlaps the note before it on the same pitch"):
+        replace(pattern, parts=(clave, *pattern.parts[1:])).validated()

@@ -32,7 +32,7 @@ SCALE_STEPS = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
 # Chord roots as scale degrees (0 = tonic), each starting on the tonic to make the key clear.
 PROGRESSIONS = {
     "major": ((0, 3, 4, 0), (0, 5, 3, 4), (0, 3, 0, 4), (0, 4, 5, 3)),
-    "minor": ((0, 3, 4, 0), (0, 5, 3, 4), (0, 5, 2, 6), (0, 3, 6, 0)),
+    "minor": ((0, 3, 4, 0), (0, 5, 3, 4), (0, 6, 5, 4), (0, 3, 6, 4)),
 }
 # General MIDI drum keys
 KICK, SNARE, CLAP, CLOSED_HAT, OPEN_HAT, RIDE, CRASH, RIM, SHAKER = (
@@ -155,16 +155,19 @@ class Piece:
         bars = max(8, round(self.duration_s / self.bar_s))
         edge = max(2, bars // 8)
         block = 8 if self.tempo_bpm >= 110 else 4
-        parts = [("intro", edge)]
         middle = bars - 2 * edge
-        label = "verse"
-        while middle > 0:
-            length = min(block, middle)
-            parts.append((label, length))
-            middle -= length
-            label = "chorus" if label == "verse" else "verse"
-        parts.append(("outro", edge))
-        return parts
+        blocks = [block] * (middle // block)
+        if middle % block:
+            if blocks and middle % block < block // 2:
+                blocks[-1] += middle % block
+            else:
+                blocks.append(middle % block)
+        labels = ("verse", "chorus")
+        return [
+            ("intro", edge),
+            *((labels[index % 2], length) for index, length in enumerate(blocks)),
+            ("outro", edge),
+        ]
 
     def section_starts_s(self) -> list[tuple[str, float]]:
         """Where each section starts, in seconds."""
@@ -430,6 +433,51 @@ def write_wav(path: Path, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -
         handle.setframerate(sample_rate)
         handle.writeframes(packed)
     return path
+
+
+# Tempo ranges where each groove is at home (the benchmark picks tempi inside them).
+GROOVE_TEMPI: dict[str, tuple[float, float]] = {
+    "four_on_floor": (118, 132),
+    "backbeat": (72, 160),
+    "boom_bap": (80, 98),
+    "two_step": (160, 180),
+    "half_time": (130, 150),
+    "dembow": (88, 102),
+    "shuffle": (100, 130),
+    "breakbeat": (126, 140),
+    "arpeggio": (70, 96),
+}
+CHORD_PROGRAMS = (0, 4, 48, 89, 16, 24, 5, 81)  # piano, e-piano, strings, pad, organ, guitar ...
+BASS_PROGRAMS = (33, 38, 32, 39, 34)
+LEAD_PROGRAMS = (80, 73, 56, 11, 65, 81, 71)
+
+
+def corpus_pieces(count: int = 48, *, seconds: tuple[float, float] = (60.0, 90.0)) -> list[Piece]:
+    """A varied corpus: every one of the 24 keys, grooves at home tempi from 70 to 180 BPM."""
+    rng = random.Random(20240601)
+    grooves = list(GROOVE_TEMPI)
+    pieces = []
+    for index in range(count):
+        key_note, scale = (index * 7) % 12, ("major", "minor")[(index // 12) % 2]
+        groove = grooves[index % len(grooves)]
+        low, high = GROOVE_TEMPI[groove]
+        tempo = round(rng.uniform(low, high) * 2) / 2
+        pieces.append(
+            Piece(
+                name=f"{index:02d}_{groove}_{tempo:g}_{NOTE_NAMES[key_note].replace('#', 's')}"
+                f"_{scale}",
+                tempo_bpm=tempo,
+                key_note=key_note,
+                scale=scale,
+                groove=groove,
+                duration_s=round(rng.uniform(*seconds)),
+                chord_program=CHORD_PROGRAMS[index % len(CHORD_PROGRAMS)],
+                bass_program=BASS_PROGRAMS[index % len(BASS_PROGRAMS)],
+                lead_program=LEAD_PROGRAMS[index % len(LEAD_PROGRAMS)],
+                seed=index,
+            )
+        )
+    return pieces
 
 
 # The pieces the tests use: clear grooves at three tempi, and three clear keys.

@@ -148,7 +148,7 @@ def cmd_delete(app: Any, args: argparse.Namespace) -> None:
 
 
 def cmd_export(app: Any, args: argparse.Namespace) -> None:
-    from museaud.patterns.midifile import export_midi  # noqa: PLC0415
+    from museaud.patterns.midifile import MidiFileError, export_midi  # noqa: PLC0415
 
     target = Path(args.file)
     if target.suffix.lower() not in (".mid", ".midi"):
@@ -157,6 +157,8 @@ def cmd_export(app: Any, args: argparse.Namespace) -> None:
         patterns = [load_pattern(session, _pattern_id(session, i)).pattern for i in args.ids]
     try:
         export_midi(patterns, target)
+    except MidiFileError as error:
+        raise CommandError(str(error)) from error
     except OSError as error:
         raise CommandError(f"cannot write {target}: {error.strerror or error}") from error
     if args.json:

@@ -134,6 +134,8 @@ def parse_roman(numeral: str, scale: Scale) -> Chord:
     extension = suffix[len(kind) :]
     if extension == "":
         intervals: tuple[int, ...] = triad
+    elif extension == "add9":
+        intervals = (*triad, 14)
     elif extension in ("7", "maj7", "9", "maj9"):
         if kind == "ø":
             seventh = 10
@@ -145,8 +147,41 @@ def parse_roman(numeral: str, scale: Scale) -> Chord:
             seventh = 10
         intervals = (*triad, seventh) + ((14,) if extension.endswith("9") else ())
     else:
-        raise ValueError(f"{numeral!r}: unknown chord extension {extension!r} (7, maj7, 9)")
+        raise ValueError(
+            f"{numeral!r}: unknown chord extension {extension!r} (7, maj7, 9, maj9, add9)"
+        )
     return Chord(root, intervals)
+
+
+def roman_numeral(chord: Chord, scale: Scale) -> str:
+    """The roman numeral of a chord in the scale's key: 'vi7', 'IVmaj7', 'V7', 'bVII', 'iiø7'."""
+    harmony = scale.harmony
+    degree = harmony.degree_of(chord.root)
+    accidental = ""
+    if degree is None:
+        degree = harmony.degree_of(chord.root + 1)
+        accidental = "b"
+        if degree is None:  # pragma: no cover - a seven-note scale has a degree a semitone away
+            degree = harmony.degree_of(chord.root - 1) or 0
+            accidental = "#"
+    base = _NUMERALS[degree]
+    triad = chord.intervals[:3]
+    text = base.upper() if triad in ((0, 4, 7), (0, 4, 8), (0, 5, 7)) else base
+    seventh = chord.intervals[3] if len(chord.intervals) > 3 and chord.intervals[3] < 12 else None
+    ninth = 14 in chord.intervals
+    if triad == (0, 3, 6):
+        mark = "ø" if seventh == 10 else "°"
+    elif triad == (0, 4, 8):
+        mark = "+"
+    else:
+        mark = ""
+    if seventh is None:
+        extension = "add9" if ninth else ""
+    elif seventh == 11 and triad != (0, 3, 6):
+        extension = "maj9" if ninth else "maj7"
+    else:
+        extension = "9" if ninth else "7"
+    return f"{accidental}{text}{mark}{extension}"
 
 
 def progression(numerals: Sequence[str], scale: Scale) -> tuple[Chord, ...]:

@@ -78,6 +78,14 @@ class Scale:
         """Every scale pitch from low to high inclusive, ascending."""
         return tuple(p for p in range(low, high + 1) if p % 12 in self.pitch_classes)
 
+    def neighbour(self, pitch: int, direction: int) -> int:
+        """The next scale pitch strictly above (direction > 0) or below (direction < 0)."""
+        step = 1 if direction > 0 else -1
+        candidate = pitch + step
+        while candidate % 12 not in self.pitch_classes:
+            candidate += step
+        return candidate
+
     def nearest(self, pitch: int) -> int:
         """The scale pitch closest to pitch (ties go down)."""
         for distance in range(12):

@@ -132,15 +132,30 @@ INSTRUMENTS: dict[str, Instrument] = {
         # Afro-Cuban and Dominican percussion
         _percussion("clave", "Clave", hit=75),
         _percussion("cowbell", "Campana (bongo bell)", mouth=56, neck=56),
-        _percussion("timbale_bell", "Timbale bell (mambo bell)", bell=56),
-        _percussion("bongo", "Bongó", high=60, low=61, high_slap=60, low_open=61),
-        _percussion("conga", "Congas (tumbadora)", open=63, slap=62, mute=62, low_open=64, heel=64),
-        _percussion("timbales", "Timbales", cascara=65, high=65, low=66, rimshot=37),
+        _percussion("timbale_bell", "Timbale bell (mambo bell)", bell=56, mouth=56, neck=56),
+        _percussion(
+            "bongo", "Bongó", high=60, low=61, high_slap=60, low_open=61, finger=60, thumb=60
+        ),
+        # heel and tip have no GM sound: they play the muted conga key softly (see flavors.py)
+        _percussion(
+            "conga", "Congas (tumbadora)", open=63, slap=62, mute=62, low_open=64, heel=62, tip=62
+        ),
+        _percussion(
+            "timbales",
+            "Timbales",
+            cascara=65,
+            high=65,
+            low=66,
+            rimshot=37,
+            low_muted=66,
+            bell_mouth=56,
+            bell_neck=56,
+        ),
         _percussion("guiro", "Güiro", short=73, long=74),
         _percussion("maracas", "Maracas", hit=70),
         _percussion("guira", "Güira (GM cabasa/maracas)", scrape=69, hit=70),
         _percussion("tambora", "Tambora (GM toms)", open=48, slap=45, rim=37, muted=47),
-        _percussion("bongo_bachata", "Bongó (bachata)", high=60, low=61),
+        _percussion("bongo_bachata", "Bongó (bachata)", high=60, low=61, thumb=60),
         _percussion("shaker", "Shaker", hit=70),
         _percussion("tambourine", "Tambourine", hit=54),
         # drum kit
@@ -164,6 +179,7 @@ INSTRUMENTS: dict[str, Instrument] = {
         _pitched("electric_piano", "Electric piano", "keys", 4, low=36, high=96),
         _pitched("organ", "Organ", "keys", 16, low=36, high=96),
         _pitched("guitar", "Guitar (requinto)", "guitar", 24, low=40, high=88),
+        _pitched("tres", "Tres (Cuban guitar)", "guitar", 25, low=48, high=88),
         _pitched("trumpet", "Trumpet", "brass", 56, low=52, high=84),
         _pitched("strings", "Strings", "strings", 48, low=36, high=96),
         _pitched("lead", "Lead synth", "lead", 80, low=48, high=96),

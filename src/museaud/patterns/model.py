@@ -189,9 +189,21 @@ class BeatPattern:
             if not -24 <= part.pitch_offset <= 24:
                 raise PatternError(f"{where}: pitch offset {part.pitch_offset} is outside ±24")
             for program in part.programs:
-                for note in program.notes:
-                    note.check(f"{where} ({program.name})", self.total_steps)
+                _check_notes(f"{where} ({program.name})", program.notes, self.total_steps)
         return self
+
+
+def _check_notes(where: str, notes: tuple[Note, ...], total_steps: int) -> None:
+    """Each note fits the pattern, and no two notes on one pitch overlap (MIDI cannot hold that)."""
+    sounding_until: dict[int, int] = {}
+    for note in sorted(notes):
+        note.check(where, total_steps)
+        if note.step < sounding_until.get(note.pitch, 0):
+            raise PatternError(
+                f"{where}: note at step {note.step} (pitch {note.pitch}) overlaps the note "
+                "before it on the same pitch"
+            )
+        sounding_until[note.pitch] = note.step + note.length
 
 
 CONFIGURATION_FORMAT = 1

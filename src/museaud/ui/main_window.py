@@ -357,8 +357,9 @@ class MainWindow(QMainWindow):
 
     def apply_preferences(self, preferences: Preferences) -> None:
         """Take saved preferences into use: the theme, and the defaults the views show."""
+        theme_changed = preferences.theme != self.preferences.theme
         self.preferences = preferences
-        if QApplication.instance() is not None:
+        if theme_changed and QApplication.instance() is not None:
             apply_theme(preferences.theme)
         for view in self.views.values():
             view.apply_preferences(preferences)
