@@ -80,6 +80,8 @@ def test_view_menu_lists_the_views_with_their_shortcuts(qtbot: QtBot, app: App) 
 
     shortcuts = [action.shortcut().toString() for action in window.view_actions.values()]
     assert shortcuts == [f"Ctrl+{number}" for number in range(1, 7)]
+    titles = [action.text().replace("&&", "&") for action in window.view_actions.values()]
+    assert titles == VIEW_TITLES
     window.view_actions["songs"].trigger()
     assert window.current_view_name() == "songs"
 

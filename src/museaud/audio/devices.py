@@ -6,7 +6,12 @@ start; each case comes back as an empty list with a message a person can act on.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+
+# Probing must never start a JACK server as a side effect (libjack does so by default, and a
+# half-started server can hang the probe); use one only if it is already running.
+os.environ.setdefault("JACK_NO_START_SERVER", "1")
 
 
 @dataclass(frozen=True)

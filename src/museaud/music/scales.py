@@ -24,7 +24,7 @@ SCALE_INTERVALS: dict[str, tuple[int, ...]] = {
     "blues": (0, 3, 5, 6, 7, 10),
     "chromatic": tuple(range(12)),
 }
-"""Each scale's pitch classes above the tonic (the names are the store's `patterns.scale` values)."""
+"""Each scale's pitch classes above the tonic (names as in the store's `patterns.scale`)."""
 
 HARMONY_PARENT = {
     "major_pentatonic": "major",

@@ -22,10 +22,12 @@ bass lines; the `embeddings` table records the model and version that made each 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import uuid
 from collections.abc import Iterator
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -97,10 +99,11 @@ def offbeat_weight(step: int, steps_per_beat: int) -> float:
     return 0.6 if 2 * within == steps_per_beat else 1.0
 
 
-def _degree_bin(pitch: int, pattern_scale: str) -> int:
+@lru_cache(maxsize=32)
+def _degree_bins(pattern_scale: str) -> tuple[int, ...]:
+    """For each pitch class (tonic = 0): its degree 0-6 in the scale's harmony, 7 if outside."""
     harmony = scale(pattern_scale if pattern_scale in SCALE_INTERVALS else "major").harmony
-    degree = harmony.degree_of(pitch)
-    return 7 if degree is None else degree
+    return tuple(7 if (d := harmony.degree_of(pc)) is None else d for pc in range(12))
 
 
 def pattern_features(pattern: BeatPattern) -> npt.NDArray[np.float32]:
@@ -124,6 +127,7 @@ def pattern_features(pattern: BeatPattern) -> npt.NDArray[np.float32]:
     roles = [0.0] * 8
     degrees = [0.0] * 8
     pitched_notes = 0
+    degree_bins = _degree_bins(pattern.scale)
     sounding_pitch_total = 0
     last_bar_onsets = 0
     top_line: dict[int, int] = {}
@@ -146,7 +150,7 @@ def pattern_features(pattern: BeatPattern) -> npt.NDArray[np.float32]:
                     low_drums += 1
             else:
                 pitched_notes += 1
-                degrees[_degree_bin(note.pitch, pattern.scale)] += 1
+                degrees[degree_bins[note.pitch % 12]] += 1
                 sounding_pitch_total += note.pitch + transpose
                 top_line[note.step] = max(top_line.get(note.step, 0), note.pitch)
             if note.step in seen_steps:
@@ -182,7 +186,7 @@ def pattern_features(pattern: BeatPattern) -> npt.NDArray[np.float32]:
         content_total = float(percussion_onsets)
     else:
         line = [top_line[step] for step in sorted(top_line)]
-        leaps = [abs(b - a) for a, b in zip(line, line[1:], strict=False)]
+        leaps = [abs(b - a) for a, b in itertools.pairwise(line)]
         features[22] = min(1.0, sum(leaps) / len(leaps) / 12.0) if leaps else 0.0
         features[23] = max(0.0, min(1.0, (sounding_pitch_total / pitched_notes - 24) / 72.0))
         content = degrees

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from museaud.music.pitch import note_name, pitch_class
+from museaud.music.pitch import pitch_class
 from museaud.patterns.instruments import GM_DRUM_KEYS, INSTRUMENTS
 from museaud.patterns.model import (
     BEAT_BPM_MAX,
@@ -175,24 +175,34 @@ SOURCES: dict[str, Source] = {
     ),
     "salsanor": Source(
         "SalsaNor machine",
-        "The SalsaNor / Salsa Beat Machine machine files (salsa.xml, merengue.xml), the "
-        "beat-machine reductions this machine is modelled on; used to cross-check every grid "
-        "they share",
+        "The SalsaNor / Salsa Beat Machine's machine files (salsa.xml, merengue.xml): the "
+        "beat-machine reductions this machine descends from, checked note for note against "
+        "every grid cited with them",
+    ),
+    "timbales_notebook": Source(
+        "timbales notebook",
+        "A working timbalero's transcriptions of the basic timbales patterns (cáscara, paila "
+        "with hembra, mambo bell, cha-cha-chá bell and hembra), published as LilyPond notebooks "
+        "in the GitHub repository mikea/timbales; used to check the timbales grids",
+    ),
+    "wikipedia_conga": Source(
+        "Wikipedia, Conga",
+        'The English Wikipedia article "Conga", section on the tumbao (the clave-aligned '
+        "variant with one open tone on the ponche, and the bombo on the tumba)",
     ),
     "austerlitz": Source(
         "Austerlitz 1997",
         'Paul Austerlitz, "Merengue: Dominican Music and Dominican Identity" (Temple '
-        "University Press, 1997)",
+        "University Press, 1997): background on the instruments and their roles",
     ),
     "pacini": Source(
         "Pacini Hernández 1995",
         'Deborah Pacini Hernández, "Bachata: A Social History of a Dominican Popular Music" '
-        "(Temple University Press, 1995)",
+        "(Temple University Press, 1995): background on the bachata ensemble",
     ),
     "fonseca": Source(
         "Fonseca & Weiner 1991",
-        'Duduka da Fonseca and Bob Weiner, "Brazilian Rhythms for Drumset" (Manhattan Music, '
-        "1991)",
+        'Duduka da Fonseca and Bob Weiner, "Brazilian Rhythms for Drumset" (Manhattan Music, 1991)',
     ),
     "marshall": Source(
         "Marshall 2008",
@@ -372,10 +382,11 @@ def _tune(
     events: Sequence[tuple[str, str, int] | tuple[str, str, int, int]],
     about: str = "",
     sources: tuple[str, ...] = (),
+    *,
     bars: int = 2,
 ) -> FlavorProgram:
     """A pitched program: (position, note names, length in steps[, velocity]) per event."""
-    notes = []
+    notes: list[Note] = []
     for event in events:
         position, names, length = event[0], event[1], event[2]
         velocity = event[3] if len(event) == 4 else 96
@@ -427,14 +438,14 @@ TUMBAO = _hits(
     "Tumbao",
     "HT ST HT OO | HT ST HT OO",
     "Heel-toe, slap on 2, heel-toe, open tones on 4 and the & of 4.",
-    ("uribe", "salsanor"),
+    ("uribe", "wikipedia_conga", "salsanor"),
 )
 TUMBAO_CLAVE = _hits(
     "conga",
     "Tumbao marking the clave",
     "HT ST HT OO | HT ST HT O.",
     "Two open tones before the 3-side, a single one with its third stroke (the ponche).",
-    ("uribe",),
+    ("wikipedia_conga",),
 )
 TUMBAO_TWO_DRUMS = _hits(
     "conga",
@@ -448,7 +459,7 @@ TUMBAO_BOMBO = _hits(
     "Tumbao with the bombo on the tumba",
     "HT ST HT OO | HT SL HT OO",
     "The tumba sounds the bombo (the & of 2 on the 3-side).",
-    ("uribe", "salsanor"),
+    ("wikipedia_conga", "salsanor"),
 )
 MARTILLO = _hits(
     "bongo",
@@ -463,22 +474,21 @@ MARTILLO_OPEN = _hits(
     "Martillo, open tones on 4 and the & of 4",
     "Xt Xt Xt OO | Xt Xt Xt OO",
     "The hembra answers twice, as the congas do.",
-    ("uribe",),
 )
 CASCARA = _hits(
     "timbales",
     "Cáscara (paila)",
     "C. C. cC .c | C. cC .C .c",
-    "Sticks on the shell for verses: 1, 2, 3, the & of 3 and of 4 on the 2-side; 1, 2, the & of "
-    "2, 3 and 4 on the 3-side.",
-    ("uribe", "changuito", "salsanor"),
+    "Sticks on the shell for verses: 1, 2, 3, the & of 3 and the & of 4 on the 2-side; 1, 2, "
+    "the & of 2, the & of 3 and the & of 4 on the 3-side.",
+    ("uribe", "changuito", "timbales_notebook", "salsanor"),
 )
 CASCARA_HEMBRA = _hits(
     "timbales",
     "Cáscara with the hembra on 4",
     "C. C. cC Lc | C. cC .C Lc",
     "The other hand adds the hembra's open tone on 4.",
-    ("changuito",),
+    ("timbales_notebook",),
 )
 MAMBO_BELL = _hits(
     "timbales",
@@ -486,7 +496,7 @@ MAMBO_BELL = _hits(
     "M. M. NN MM | .N NM M. NN",
     "The timbalero's bell for the montuno and mambo sections, two mouth strokes then two neck "
     "strokes around the cycle; it interlocks with the bongo bell.",
-    ("changuito", "salsanor"),
+    ("changuito", "timbales_notebook", "salsanor"),
 )
 GUIRO_SON = _hits(
     "guiro",
@@ -500,7 +510,6 @@ GUIRO_EIGHTHS = _hits(
     "Long on the beat, short on the &",
     "LS LS LS LS | LS LS LS LS",
     "A busier güiro for the montuno.",
-    ("uribe",),
 )
 MARACAS_EIGHTHS = _hits(
     "maracas",
@@ -641,9 +650,7 @@ def _salsa_parts(bongo_on: bool, maracas_on: bool) -> tuple[FlavorPart, ...]:
             0.85,
             -0.3,
         ),
-        FlavorPart(
-            "bongo", _PERC_ROLES["bongo"], (MARTILLO, MARTILLO_OPEN), 0.6, 0.35, bongo_on
-        ),
+        FlavorPart("bongo", _PERC_ROLES["bongo"], (MARTILLO, MARTILLO_OPEN), 0.6, 0.35, bongo_on),
         FlavorPart(
             "timbales",
             _PERC_ROLES["timbales"],
@@ -779,9 +786,7 @@ MAMBO = Flavor(
             (BASS_TUMBAO, BASS_FIVE_ONE, BASS_DOWNBEAT),
             0.95,
         ),
-        FlavorPart(
-            "piano", "The montuno under the horns.", (MONTUNO, MONTUNO_MINOR), 0.6, -0.15
-        ),
+        FlavorPart("piano", "The montuno under the horns.", (MONTUNO, MONTUNO_MINOR), 0.6, -0.15),
     ),
     feel="Cut time, fast.",
     sources=("uribe", "changuito", "mauleon", "salsanor"),
@@ -811,14 +816,14 @@ CHACHA = Flavor(
                     "Quarter notes, mouth on 1 and 3",
                     "M. N. M. N. | M. N. M. N.",
                     "The cha-cha bell on every beat.",
-                    ("uribe", "changuito"),
+                    ("timbales_notebook",),
                 ),
                 _hits(
                     "timbale_bell",
                     "Quarter notes on the mouth",
                     "M. M. M. M. | M. M. M. M.",
                     "Every beat on the mouth, as many timbaleros play it.",
-                    ("changuito",),
+                    ("timbales_notebook",),
                 ),
             ),
             0.6,
@@ -833,7 +838,6 @@ CHACHA = Flavor(
                     "Cha-cha-chá (long on 1 2 3, short on 4 and its &)",
                     "L. L. L. SS | L. L. L. SS",
                     "Three long strokes, then the 'cha-cha' leading to the 'chá' on 1.",
-                    ("uribe",),
                 ),
                 GUIRO_SON,
             ),
@@ -850,7 +854,6 @@ CHACHA = Flavor(
                     "Tumbao with the tumba on 1",
                     "LT ST HT OO | LT ST HT OO",
                     "The tumba sounds the 'chá' each bar.",
-                    ("uribe",),
                 ),
             ),
             0.8,
@@ -865,14 +868,14 @@ CHACHA = Flavor(
                     "Hembra: the cha-cha on 4 and its &",
                     ".. .D .. LL | .. .D .. LL",
                     "A muffled stroke on the & of 2, open tones on 4 and its &.",
-                    ("changuito",),
+                    ("timbales_notebook",),
                 ),
                 _hits(
                     "timbales",
                     "Hembra on 2 (muffled) and 4 (open)",
                     ".. D. .. L. | .. D. .. L.",
                     "The danzón way of marking 2 and 4.",
-                    ("changuito",),
+                    ("timbales_notebook",),
                 ),
             ),
             0.55,
@@ -896,7 +899,6 @@ CHACHA = Flavor(
                         ("2:4&", "D2", 1),
                     ],
                     "Root on 1, fifth on 3, the cha-cha on 4 and its & (C | G7).",
-                    ("uribe",),
                 ),
                 _tune(
                     "Roots and fifths on 1 and 3",
@@ -948,9 +950,8 @@ GUIRA_MERENGUE = _hits(
     "guira",
     "Merengue (accent on 2)",
     "L.ss A.ss L.ss A.ss | L.ss A.ss L.ss A.ss",
-    "A long scrape then two short ones on every beat, the second beat of each 2/4 bar "
-    "accented.",
-    ("salsanor", "austerlitz"),
+    "A long scrape then two short ones on every beat, the second beat of each 2/4 bar accented.",
+    ("salsanor",),
 )
 GUIRA_STEADY = _hits(
     "guira",
@@ -996,16 +997,15 @@ MERENGUE = Flavor(
                     "Derecho with the repique",
                     "S..R S.O. S..R OOOO | S..R S.O. S..R OOOO",
                     "Slap on each beat, rim on the a of the first, open tone on the & of the "
-                    "second; every second 2/4 bar ends with the repique, five strokes from 2 to "
-                    "the next 1.",
-                    ("salsanor", "austerlitz"),
+                    "second (the SalsaNor tambora, museaud's reading of its three sounds); every "
+                    "second 2/4 bar ends with the repique, five strokes from 2 to the next 1.",
+                    ("salsanor",),
                 ),
                 _hits(
                     "tambora",
                     "Derecho, repique every fourth 2/4 bar",
                     "S..R S.O. S..R S.O. | S..R S.O. S..R OOOO",
                     "The repique only at the end of the phrase.",
-                    ("austerlitz",),
                 ),
                 _hits(
                     "tambora",
@@ -1113,14 +1113,12 @@ BACHATA = Flavor(
                     "Derecho (martillo)",
                     "X.t. X.t. X.t. O.t. | X.t. X.t. X.t. O.t.",
                     "Eighths: finger strokes on the beats, thumb between, the hembra on 4.",
-                    ("pacini",),
                 ),
                 _hits(
                     "bongo_bachata",
                     "Derecho, open tones on 4 and its &",
                     "X.t. X.t. X.t. O.O. | X.t. X.t. X.t. O.O.",
                     "The hembra answers twice.",
-                    ("pacini",),
                 ),
             ),
             0.7,
@@ -1136,7 +1134,6 @@ BACHATA = Flavor(
                     "Eighths, accent on the beat",
                     "A.s. A.s. A.s. A.s. | A.s. A.s. A.s. A.s.",
                     "Struck eighths for the calmer parts.",
-                    ("pacini",),
                 ),
             ),
             0.5,
@@ -1178,13 +1175,22 @@ BACHATA = Flavor(
                     "Arpeggio I | IV V",
                     4,
                     [
-                        (pos, name, 2, 88)
-                        for pos, name in zip(
-                            [f"{bar}:{beat}{sub}" for bar in (1, 2) for beat in (1, 2, 3, 4)
-                             for sub in ("", "&")],
-                            "C4 E4 G4 E4 C5 G4 E4 G4 F4 A4 C5 A4 G4 B4 D5 B4".split(),
-                            strict=True,
-                        )
+                        ("1:1", "C4", 2, 88),
+                        ("1:1&", "E4", 2, 88),
+                        ("1:2", "G4", 2, 88),
+                        ("1:2&", "E4", 2, 88),
+                        ("1:3", "C5", 2, 88),
+                        ("1:3&", "G4", 2, 88),
+                        ("1:4", "E4", 2, 88),
+                        ("1:4&", "G4", 2, 88),
+                        ("2:1", "F4", 2, 88),
+                        ("2:1&", "A4", 2, 88),
+                        ("2:2", "C5", 2, 88),
+                        ("2:2&", "A4", 2, 88),
+                        ("2:3", "G4", 2, 88),
+                        ("2:3&", "B4", 2, 88),
+                        ("2:4", "D5", 2, 88),
+                        ("2:4&", "B4", 2, 88),
                     ],
                     "Eighth-note arpeggios, C | F G.",
                 ),
@@ -1237,7 +1243,6 @@ BOSSA_NOVA = Flavor(
                     "Cross-stick on the son clave",
                     ".. r. r. .. | r. .r .. r.",
                     "The Cuban clave for a harder feel.",
-                    ("fonseca",),
                 ),
             ),
             0.65,
@@ -1326,7 +1331,6 @@ BOSSA_NOVA = Flavor(
                         ("2:4&", "D2", 1),
                     ],
                     "Follows the bass drum: 1, the & of 2, 3, the & of 4.",
-                    ("fonseca",),
                 ),
                 _tune(
                     "Half notes",
@@ -1356,7 +1360,6 @@ BOSSA_NOVA = Flavor(
                         ("2:4", "F3 B3 D4", 1, 84),
                     ],
                     "The thumb on 1 and 3, chords on the bossa clave's strokes.",
-                    ("fonseca",),
                 ),
                 _tune(
                     "Chords on the beats",
@@ -1540,15 +1543,13 @@ HIP_HOP = Flavor(
                     "snare",
                     "Backbeat with ghost notes",
                     ".... X... .... X..g | .... X... ...g X...",
-                    "Ghost notes leading into the backbeats.",
+                    "Ghost notes on the a of 4, then on the a of 3 before the last backbeat.",
                     ("drum_machine",),
                 ),
             ),
             0.9,
         ),
-        FlavorPart(
-            "closed_hat", "The hi-hat.", (HATS_EIGHTHS, HATS_SIXTEENTHS), 0.45, 0.2
-        ),
+        FlavorPart("closed_hat", "The hi-hat.", (HATS_EIGHTHS, HATS_SIXTEENTHS), 0.45, 0.2),
     ),
     feel="Straight as written; producers often add a light sixteenth swing.",
     sources=("drum_machine",),
@@ -1677,16 +1678,14 @@ FUNK = Flavor(
                     "snare",
                     "Backbeat with ghost notes",
                     "...g X..g .g.. X..g | ...g X..g .g.. X..g",
-                    "Soft strokes on the a before each backbeat, after it and on the e of 3.",
+                    "Ghost notes on the a of 1, the a of 2, the e of 3 and the a of 4.",
                     ("drum_machine",),
                 ),
                 SNARE_BACKBEAT,
             ),
             0.9,
         ),
-        FlavorPart(
-            "closed_hat", "Sixteenth hi-hats.", (HATS_SIXTEENTHS, HATS_EIGHTHS), 0.45, 0.25
-        ),
+        FlavorPart("closed_hat", "Sixteenth hi-hats.", (HATS_SIXTEENTHS, HATS_EIGHTHS), 0.45, 0.25),
     ),
     feel="Straight sixteenths.",
     sources=("drum_machine",),
@@ -1740,9 +1739,7 @@ REGGAETON = Flavor(
             ),
             0.9,
         ),
-        FlavorPart(
-            "closed_hat", "The hi-hat.", (HATS_EIGHTHS, HATS_SIXTEENTHS), 0.4, 0.25
-        ),
+        FlavorPart("closed_hat", "The hi-hat.", (HATS_EIGHTHS, HATS_SIXTEENTHS), 0.4, 0.25),
     ),
     feel="Straight sixteenths.",
     sources=("marshall",),
@@ -1797,7 +1794,7 @@ def _tied_to_clave(flavor: Flavor, part: FlavorPart) -> bool:
         return False
     bar = flavor.steps_per_bar
     for program in part.programs:
-        first = {replace(n, step=n.step) for n in program.notes if n.step < bar}
+        first = {n for n in program.notes if n.step < bar}
         second = {replace(n, step=n.step - bar) for n in program.notes if n.step >= bar}
         if first != second:
             return True
@@ -1832,13 +1829,13 @@ def build_pattern(
         if clave not in CLAVE_DIRECTIONS:
             raise PatternError(f"clave {clave!r} is not 2-3 or 3-2")
     length = style.bars if bars is None else bars
-    if length < 1 or (style.clave is not None and length % style.bars):
+    if style.clave is not None and (length < 1 or length % style.bars):
         raise PatternError(
-            f"{style.name} needs a whole number of {style.bars}-bar clave phrases, not {length} "
-            "bars"
-            if style.clave is not None
-            else f"{length} bars is not a length"
+            f"{style.name} needs a whole number of {style.bars}-bar clave phrases, "
+            f"not {length} bars"
         )
+    if length < 1:
+        raise PatternError(f"{style.name}: {length} bars is not a length")
     total = length * style.steps_per_bar
     parts = tuple(
         Part(
@@ -1911,7 +1908,8 @@ def grid(part: Part, pattern: BeatPattern, *, program: int | None = None) -> str
     separated by spaces and bars by ' | '; percussion shows stroke letters (NOTATION), pitched
     parts an 'x' where notes start. Two strokes on one step show the louder."""
     chosen = part.programs[part.active_program if program is None else program]
-    pitched = not INSTRUMENTS[part.instrument].is_percussion if part.instrument in INSTRUMENTS else False
+    spec = INSTRUMENTS.get(part.instrument)
+    pitched = spec is not None and not spec.is_percussion
     cells = ["."] * pattern.total_steps
     loudest: dict[int, int] = {}
     for note in chosen.notes:
@@ -1942,9 +1940,13 @@ def count_position(step: int, steps_per_beat: int, beats_per_bar: int = 4) -> st
     return f"{bar + 1}:{beat + 1}{names.get(fraction, f'+{fraction}')}"
 
 
+_FLAT_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
+
+
 def spelled(pitch: int) -> str:
-    """A MIDI pitch with its octave: 60 is 'C4'."""
-    return f"{note_name(pitch)}{pitch // 12 - 1}"
+    """A MIDI pitch with its octave, flats for the black keys (parts are written in C, where
+    they are Eb, Ab, Bb …): 60 is 'C4', 63 'Eb4'."""
+    return f"{_FLAT_NAMES[pitch % 12]}{pitch // 12 - 1}"
 
 
 # --- the reference document -----------------------------------------------------------------------
@@ -2022,7 +2024,7 @@ def _flavor_markdown(style: Flavor) -> list[str]:
         f"- Tempo: {style.bpm} bpm (range {style.bpm_range[0]}-{style.bpm_range[1]})",
         f"- Metre: {style.time_signature}, {style.bars} bars of {resolution}. {style.feel}",
         f"- Clave: {clave}",
-        f"- Sources: {_cite(style.sources)}",
+        f"- References: {_cite(style.sources)}",
     ]
     for fp, part in zip(style.parts, pattern.parts, strict=True):
         spec = INSTRUMENTS[fp.instrument]
@@ -2033,10 +2035,10 @@ def _flavor_markdown(style: Flavor) -> list[str]:
             flags.append("muted at first")
         out += ["", f"### {spec.name} (`{fp.instrument}`)", "", f"{fp.role} ({', '.join(flags)})"]
         for index, program in enumerate(fp.programs):
-            cited = f" [{_cite(program.sources)}]" if program.sources else ""
+            cited = f"[{_cite(program.sources)}]" if program.sources else "[museaud's reduction]"
             out += [
                 "",
-                f"{index + 1}. **{program.name}** — {program.about}{cited}",
+                f"{index + 1}. **{program.name}** — {program.about} {cited}",
                 "",
                 "   ```",
                 f"   {grid(part, pattern, program=index)}",

@@ -22,25 +22,28 @@ Pitched parts (bass, chords, melody):
 
 Drums and percussion:
 - backbone (0.35): kit styles: the kick and backbeat of the style's core groove are there;
-  Latin flavours: the clave, bell and other timekeepers play the documented rhythm.
+  Latin flavours: the clave, bell and other timekeepers play one of their documented
+  programs (museaud.patterns.flavors; the last two beats, where fills go, are not judged).
   Without a known style: every beat has an onset.
 - spread (0.20): entropy of onset positions in the bar; all notes on one step scores 0.
 - dynamics (0.20): velocity spread in a musical range (6-30) and accents on the beat.
-- density (0.25): share of the grid played, against the style's band for the requested
-  density (museaud.patterns.generators.common.Style.density_band).
+- density (0.25): drum hits per step against what the style plays at the requested density
+  and complexity (museaud.patterns.generators.common.Style.drum_density); off by half the
+  density range (at least 0.4 hits per step) scores 0.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
 from museaud.music.scales import SCALE_INTERVALS, scale
 from museaud.patterns.features import ROLE_OF, is_percussion, offbeat_weight, sounding_parts
+from museaud.patterns.flavors import build_pattern
 from museaud.patterns.generators.common import STYLES, style_key
 from museaud.patterns.generators.drums import KIT_GROOVES
 from museaud.patterns.instruments import INSTRUMENTS
@@ -95,24 +98,29 @@ def assess(
     generation metadata and flavour."""
     if density is None and isinstance(pattern.metadata.get("density"), (int, float)):
         density = float(pattern.metadata["density"])
+    complexity = pattern.metadata.get("complexity")
+    if not isinstance(complexity, (int, float)):
+        complexity = 0.5
     style_name = style_key(style or pattern.flavor or "")
     parts = list(sounding_parts(pattern))
     pitched = [(p, n) for p in parts if not is_percussion(p.instrument) for n in p.notes]
     drums = [(p, n) for p in parts if is_percussion(p.instrument) for n in p.notes]
     if pattern.kind in SPANS or len(pitched) > len(drums):
         return _pitched(pattern, pitched, style_name)
-    return _drums(pattern, drums, style_name, density)
+    return _drums(pattern, drums, style_name, density, float(complexity))
 
 
 # --- pitched parts ---------------------------------------------------------------------------
 
 
-def _chord_at(progression: list[dict[str, Any]], step: int, total: int) -> frozenset[int]:
-    step %= total
-    for span in progression:
-        if span["start"] <= step < span["start"] + span["length"]:
-            return frozenset((span["root"] + i) % 12 for i in span["intervals"])
-    return frozenset()
+def _chords_by_step(progression: list[dict[str, Any]]) -> list[frozenset[int]]:
+    """The chord tones sounding at each step of the progression (it loops past its end)."""
+    table: list[frozenset[int]] = []
+    for span in sorted(progression, key=lambda s: s["start"]):
+        tones = frozenset((span["root"] + i) % 12 for i in span["intervals"])
+        table.extend([frozenset()] * max(0, span["start"] - len(table)))
+        table.extend([tones] * span["length"])
+    return table
 
 
 def _pitched(pattern: BeatPattern, notes: list[tuple[Any, Note]], style_name: str) -> QualityReport:
@@ -128,13 +136,14 @@ def _pitched(pattern: BeatPattern, notes: list[tuple[Any, Note]], style_name: st
     progression = pattern.metadata.get("progression")
     chord_fit: float | None = None
     if progression:
-        total = max(s["start"] + s["length"] for s in progression)
+        chords = _chords_by_step(progression)
+        total = len(chords)
         judged = [n for _, n in notes if n.step % spb == 0] or [n for _, n in notes]
         fits = sum(
             1
             for n in judged
-            if n.pitch % 12 in _chord_at(progression, n.step, total)
-            or n.pitch % 12 in _chord_at(progression, n.step + spb, total)
+            if n.pitch % 12 in chords[n.step % total]
+            or n.pitch % 12 in chords[(n.step + spb) % total]
         )
         chord_fit = fits / len(judged)
 
@@ -143,7 +152,9 @@ def _pitched(pattern: BeatPattern, notes: list[tuple[Any, Note]], style_name: st
     for _, n in notes:
         by_step.setdefault(n.step, []).append(n.pitch)
     steps = sorted(by_step)
-    if kind == "chords" or len(notes) > 1.3 * len(steps):
+    if len(steps) < 2:
+        motion = 0.0  # everything on one step: no line, no progression
+    elif kind == "chords" or len(notes) > 1.3 * len(steps):
         motion = _voice_leading([sorted(by_step[s]) for s in steps])
     else:
         motion = _line_motion([max(by_step[s]) for s in steps], bass=kind == "bass")
@@ -185,7 +196,7 @@ def _pitched(pattern: BeatPattern, notes: list[tuple[Any, Note]], style_name: st
 
 
 def _line_motion(line: list[int], *, bass: bool) -> float:
-    intervals = [b - a for a, b in zip(line, line[1:], strict=False)]
+    intervals = [b - a for a, b in itertools.pairwise(line)]
     if not intervals:
         return 0.5
     smooth_limit = 7 if bass else 5
@@ -210,7 +221,7 @@ def _line_motion(line: list[int], *, bass: bool) -> float:
 
 def _voice_leading(voicings: list[list[int]]) -> float:
     moves = []
-    for before, after in zip(voicings, voicings[1:], strict=False):
+    for before, after in itertools.pairwise(voicings):
         if before == after:
             continue
         if len(before) == len(after):
@@ -238,6 +249,7 @@ def _rhythm(pattern: BeatPattern, steps: list[int]) -> float:
         tuple(s % steps_per_bar for s in steps if s // steps_per_bar == bar)
         for bar in range(pattern.bars)
     )
+    bars.pop((), None)  # silent bars repeat nothing
     repeated = sum(count for count in bars.values() if count > 1) / pattern.bars
     repetition = 1.0 if repeated >= 0.25 else 0.5 + 2.0 * repeated
     return 0.6 * diversity + 0.4 * repetition
@@ -246,19 +258,24 @@ def _rhythm(pattern: BeatPattern, steps: list[int]) -> float:
 # --- drums -------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
-def _reference(flavor: str, clave: str | None, bars: int) -> dict[str, frozenset[Fraction]]:
-    """The documented flavour's timekeepers: instrument -> onset times in beats."""
-    try:
-        from museaud.patterns.flavors import build_pattern  # noqa: PLC0415 - optional peer
+TICKS_PER_BEAT = 24
+"""A grid every step grid divides (1, 2, 3, 4, 6, 8, 12 steps per beat): onsets compare as ints."""
 
+
+@lru_cache(maxsize=64)
+def _reference(flavor: str, clave: str | None, bars: int) -> dict[str, tuple[frozenset[int], ...]]:
+    """The documented flavour's timekeepers: instrument -> each program's onsets in ticks."""
+    try:
         source = build_pattern(flavor, clave=clave, bars=bars)
-    except (ImportError, KeyError, ValueError):
+    except (KeyError, ValueError):
         return {}
-    keepers = [p for p in source.parts if p.instrument in TIMEKEEPERS and p.enabled]
     return {
-        p.instrument: frozenset(Fraction(n.step, source.steps_per_beat) for n in p.notes)
-        for p in keepers
+        part.instrument: tuple(
+            frozenset(n.step * (TICKS_PER_BEAT // source.steps_per_beat) for n in program.notes)
+            for program in part.programs
+        )
+        for part in source.parts
+        if part.instrument in TIMEKEEPERS and part.enabled
     }
 
 
@@ -287,24 +304,31 @@ def _backbone(pattern: BeatPattern, drums: list[tuple[Any, Note]], style_name: s
     if style is not None and style.family == "latin":
         reference = _reference(style.flavor or style.name, pattern.clave, pattern.bars)
         if reference:
-            onsets: dict[str, set[Fraction]] = {}
+            tick = TICKS_PER_BEAT // spb
+            fill_tick = fill_start * tick
+            onsets: dict[str, set[int]] = {}
             for part, n in drums:
-                onsets.setdefault(part.instrument, set()).add(Fraction(n.step, spb))
-            expected = found = 0
-            for instrument, times in reference.items():
-                for time in times:
-                    if time * spb >= fill_start:
-                        continue
-                    expected += 1
-                    found += time in onsets.get(instrument, set())
-            if expected:
-                return found / expected
+                onsets.setdefault(part.instrument, set()).add(n.step * tick)
+            shares = []
+            for instrument, programs in reference.items():
+                played = onsets.get(instrument, set())
+                best = 0.0
+                for ticks in programs:
+                    judged = [t for t in ticks if t < fill_tick]
+                    if judged:
+                        best = max(best, sum(t in played for t in judged) / len(judged))
+                shares.append(best)
+            return sum(shares) / len(shares)
     beats = {n.step // spb for _, n in drums if n.step % spb == 0}
     return len(beats) / (pattern.bars * pattern.beats_per_bar)
 
 
 def _drums(
-    pattern: BeatPattern, drums: list[tuple[Any, Note]], style_name: str, density: float | None
+    pattern: BeatPattern,
+    drums: list[tuple[Any, Note]],
+    style_name: str,
+    density: float | None,
+    complexity: float,
 ) -> QualityReport:
     if not drums:
         return QualityReport(0.0, {"notes": 0.0}, {"notes": 1.0})
@@ -332,12 +356,10 @@ def _drums(
     density_fit: float | None = None
     style = STYLES.get(style_name)
     if density is not None:
-        low, high = style.density_band if style else (0.12, 0.45)
-        players = {part.instrument for part, _ in drums}
-        played = len({(part.instrument, n.step) for part, n in drums})
-        actual = played / (pattern.total_steps * len(players))
-        target = low + (high - low) * density
-        density_fit = 1.0 - abs(actual - target) / (high - low)
+        base, per_density, per_complexity = style.drum_density if style else (0.6, 0.6, 0.3)
+        expected = base + per_density * density + per_complexity * complexity
+        actual = len(drums) / pattern.total_steps
+        density_fit = 1.0 - abs(actual - expected) / max(0.4, 0.5 * per_density)
     return _report(
         {
             "backbone": _backbone(pattern, drums, style_name),

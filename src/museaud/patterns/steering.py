@@ -54,6 +54,8 @@ PULL = 0.8
 """How far the knobs move towards the learnt targets at full confidence."""
 SPREAD = 0.2
 """How widely the candidates' knobs scatter around the pulled values."""
+SPREAD_KNOBS = ("complexity", "density")
+"""The knobs that shape the notes, scattered; swing and humanize are only pulled."""
 TASTE_WEIGHT = 0.7
 """At full confidence, the taste's share of a candidate's score (the rest is quality)."""
 DECAY = 0.97
@@ -263,11 +265,21 @@ def steered(
             current = float(getattr(request, knob))
             target = taste.target(knob)
             value = current if target is None else current + (target - current) * pull
-            if index:
+            if index and knob in SPREAD_KNOBS:
                 value += (jitter.random() - 0.5) * 2 * SPREAD
             knobs[knob] = round(max(0.0, min(KNOB_LIMITS[knob], value)), 4)
         seed = candidate_seed(request.seed, index)
-        candidate = make(replace(request, taste=None, seed=seed, **knobs))
+        candidate = make(
+            replace(
+                request,
+                taste=None,
+                seed=seed,
+                complexity=knobs["complexity"],
+                density=knobs["density"],
+                swing=knobs["swing"],
+                humanize=knobs["humanize"],
+            )
+        )
         quality = assess(candidate).score
         closeness = 0.5
         if direction is not None:

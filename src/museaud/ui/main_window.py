@@ -193,10 +193,9 @@ class MainWindow(QMainWindow):
         self.view_action_group = QActionGroup(self)
         self.view_action_group.setExclusive(True)
         for number, view in enumerate(self.views.values(), start=1):
-            action = QAction(view.title, self)
+            action = QAction(view.title.replace("&", "&&"), self)  # "&" alone marks a mnemonic
             action.setCheckable(True)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.setIcon(self._sidebar_icon(view.glyph))
             action.triggered.connect(
                 lambda _checked=False, name=view.view_name: self.show_view(name)
             )
@@ -464,7 +463,6 @@ class MainWindow(QMainWindow):
                 item = self.sidebar.item(row)
                 if item is not None:
                     item.setIcon(icon)
-                self.view_actions[view.view_name].setIcon(icon)
                 view.refresh_theme()
             for status in (self.audio_status, self.midi_status, self.store_status):
                 status.refresh_theme()

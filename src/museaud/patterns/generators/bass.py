@@ -14,6 +14,7 @@ from museaud.patterns.generators.common import (
     base_metadata,
     humanized,
     monophonic,
+    untangled,
 )
 from museaud.patterns.model import BeatPattern, Note, Part, Program
 
@@ -43,6 +44,11 @@ def _figure(idiom: str, density: float, complexity: float) -> list[Figure]:
         if density >= 0.5:
             figure += [(12, "fifth", 2, 84), (14, "approach", 2, 88)]
         return figure
+    if idiom == "bossa":
+        # the surdo's two-feel: root on 1 and fifth on 3, the fifth pushed to the 2& when busier
+        if density < 0.45:
+            return [(0, "root", 8, 100), (8, "fifth", 8, 92)]
+        return [(0, "root", 6, 100), (6, "fifth", 8, 92), (14, "approach", 2, 82)]
     if idiom == "merengue":
         if density < 0.3:
             return [(0, "root", 8, 100), (8, "fifth", 8, 92)]
@@ -106,9 +112,9 @@ def _figure(idiom: str, density: float, complexity: float) -> list[Figure]:
                 (8, "root", 6, 104),
                 (14, "root", 2, 98),
             ]
-        varied = complexity >= 0.5
-        return [(0, "root", 3, 108), (3, "root", 3, 96), (6, "fifth" if varied else "root", 2, 100),
-                (8, "root", 3, 104), (11, "root", 3, 94), (14, "octave" if varied else "root", 2, 98)]  # fmt: skip
+        fifth, octave = ("fifth", "octave") if complexity >= 0.5 else ("root", "root")
+        return [(0, "root", 3, 108), (3, "root", 3, 96), (6, fifth, 2, 100),
+                (8, "root", 3, 104), (11, "root", 3, 94), (14, octave, 2, 98)]  # fmt: skip
     if idiom == "sub":
         figure = [(0, "root", 10, 110), (10, "octave" if complexity >= 0.5 else "root", 6, 100)]
         if density >= 0.6:
@@ -245,7 +251,7 @@ def generate_bass(
         description=f"{style.title} {style.bass_idiom} bass on {progression.numerals()}",
         flavor=style.name,
         bpm=request.tempo_bpm,
-        parts=(Part(instrument, (Program("A", tuple(notes)),)),),
+        parts=(Part(instrument, (Program("A", tuple(untangled(notes))),)),),
         key_note=request.key_note,
         scale=request.scale_name,
         bars=request.bars,

@@ -25,6 +25,7 @@ from museaud.patterns.generators.common import (
     GenerationRequest,
     base_metadata,
     humanized,
+    untangled,
 )
 from museaud.patterns.model import BeatPattern, Note, Part, Program
 
@@ -257,6 +258,13 @@ def _rhythm(name: str, density: float, complexity: float) -> list[Hit]:
         if density >= 0.7:
             hits += [(7, 1, 68, "inner", False), (15, 1, 68, "inner", True)]
         return hits
+    if name == "bossa":
+        # the guitar's 3+3+4+3+3 pattern over two bars, folded into one: 1, 1a, 2&, 3&, 4
+        hits = [(0, 3, 92, "all", False), (3, 3, 80, "all", False), (6, 2, 84, "all", True),
+                (10, 2, 84, "all", False), (12, 2, 80, "all", False)]  # fmt: skip
+        if density < 0.35:
+            hits = [hit for hit in hits if hit[0] in (0, 6, 10)]
+        return hits
     if name == "dembow" and density >= 0.35:
         return [(pos, 2, 94, "all", pos == 14) for pos in (3, 6, 11, 14)]
     # pads (and a sparse dembow): the chord held through the bar, struck again on beat 3
@@ -330,7 +338,7 @@ def generate_chords(request: GenerationRequest) -> BeatPattern:
         description=f"{style.title} {style.chord_rhythm} comping on {progression.numerals()}",
         flavor=style.name,
         bpm=request.tempo_bpm,
-        parts=(Part(instrument, (Program("A", ordered),)),),
+        parts=(Part(instrument, (Program("A", tuple(untangled(ordered))),)),),
         key_note=request.key_note,
         scale=request.scale_name,
         bars=request.bars,

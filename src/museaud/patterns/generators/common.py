@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from museaud.music.scales import SCALE_INTERVALS
@@ -35,8 +36,9 @@ class Style:
     Progressions are roman numerals (see museaud.music.chords), one chord per `chord_beats`
     beats, cycled over the bars; `jazz` ones replace them at high complexity. `syncopation` is
     the share of off-beat weight typical of the style's lines (0 = all on the beat) and
-    `density_band` the share of a drum part's steps played at density 0 and at density 1; both
-    are the yardsticks of museaud.patterns.quality.
+    `drum_density` the drum hits per step its drums play: base + a x density + b x complexity
+    (fitted over seeds, densities and complexities); both are yardsticks of
+    museaud.patterns.quality.
     """
 
     name: str
@@ -52,12 +54,13 @@ class Style:
     bass_instrument: str
     melody_instrument: str
     syncopation: float
-    density_band: tuple[float, float] = (0.12, 0.45)
+    drum_density: tuple[float, float, float] = (0.6, 0.6, 0.3)
     chord_beats: int = 4
     jazz_major: str | None = None
     jazz_minor: str | None = None
     always_sevenths: bool = False
     flavor: str | None = None
+    protected: tuple[str, ...] = ("clave",)
 
 
 def _style(**fields: Any) -> Style:
@@ -72,7 +75,8 @@ STYLES: dict[str, Style] = {
             default_bpm=180, major=("I IV V IV",), minor=("i iv V iv",), chord_beats=2,
             jazz_major="ii7 V7 Imaj7 vi7", jazz_minor="iiø7 V7 i7 i7", chord_rhythm="montuno",
             bass_idiom="tumbao", chord_instrument="piano", bass_instrument="bass",
-            melody_instrument="trumpet", syncopation=0.55, density_band=(0.15, 0.5),
+            melody_instrument="trumpet", syncopation=0.55,
+            drum_density=(0.58, 2.54, 0.42),
         ),
         _style(
             name="son_montuno", title="Son montuno", family="latin", flavor="son_montuno",
@@ -80,7 +84,24 @@ STYLES: dict[str, Style] = {
             minor=("i iv V iv",), chord_beats=2, jazz_major="ii7 V7 Imaj7 Imaj7",
             jazz_minor="iiø7 V7 i7 i7", chord_rhythm="montuno", bass_idiom="tumbao",
             chord_instrument="piano", bass_instrument="bass", melody_instrument="trumpet",
-            syncopation=0.5, density_band=(0.12, 0.45),
+            syncopation=0.5,
+            drum_density=(0.72, 2.03, 0.35),
+        ),
+        _style(
+            name="mambo", title="Mambo", family="latin", flavor="mambo", default_scale="major",
+            default_bpm=200, major=("I IV V IV",), minor=("i iv V iv",), chord_beats=2,
+            jazz_major="ii7 V7 Imaj7 vi7", jazz_minor="iiø7 V7 i7 i7", chord_rhythm="montuno",
+            bass_idiom="tumbao", chord_instrument="piano", bass_instrument="bass",
+            melody_instrument="trumpet", syncopation=0.55,
+            drum_density=(0.88, 0.69, 0.31),
+        ),
+        _style(
+            name="bossa_nova", title="Bossa nova", family="latin", flavor="bossa-nova",
+            default_scale="major", default_bpm=130, major=("Imaj7 vi7 ii7 V7",),
+            minor=("i7 iv7 V7 i7",), jazz_major="iii7 vi7 ii7 V7", always_sevenths=True,
+            chord_rhythm="bossa", bass_idiom="bossa", chord_instrument="guitar",
+            bass_instrument="bass", melody_instrument="strings", syncopation=0.45,
+            protected=("snare",), drum_density=(0.62, 0.58, 0.02),
         ),
         _style(
             name="cha_cha_cha", title="Cha-cha-chá", family="latin", flavor="cha_cha_cha",
@@ -88,81 +109,89 @@ STYLES: dict[str, Style] = {
             minor=("i V V i",), jazz_major="ii7 V7 Imaj7 vi7", jazz_minor="iiø7 V7 i7 i7",
             chord_rhythm="guajeo", bass_idiom="cha_cha", chord_instrument="piano",
             bass_instrument="bass", melody_instrument="strings", syncopation=0.35,
-            density_band=(0.12, 0.4),
+            drum_density=(0.68, 0.8, 0.31),
         ),
         _style(
             name="merengue", title="Merengue", family="latin", flavor="merengue",
             default_scale="major", default_bpm=150, major=("I V V I", "I IV V I"),
             minor=("i V V i",), chord_rhythm="offbeats", bass_idiom="merengue",
             chord_instrument="piano", bass_instrument="bass", melody_instrument="trumpet",
-            syncopation=0.4, density_band=(0.15, 0.5),
+            syncopation=0.4,
+            drum_density=(0.97, 0.5, 0.12),
         ),
         _style(
             name="bachata", title="Bachata", family="latin", flavor="bachata",
             default_scale="major", default_bpm=128, major=("I IV V",), minor=("i iv V",),
             chord_rhythm="arpeggio", bass_idiom="bachata", chord_instrument="guitar",
             bass_instrument="electric_bass", melody_instrument="guitar", syncopation=0.3,
-            density_band=(0.12, 0.45),
+            drum_density=(0.99, 0.3, 0.07),
         ),
         _style(
             name="house", title="House", family="kit", default_scale="minor", default_bpm=124,
             major=("vi IV I V", "I V vi IV"), minor=("i VI III VII", "i iv VI VII"),
             jazz_major="ii7 V7 Imaj7 vi7", jazz_minor="i7 iv7 i7 VImaj7", chord_rhythm="stabs",
             bass_idiom="offbeat", chord_instrument="organ", bass_instrument="synth_bass",
-            melody_instrument="lead", syncopation=0.45, density_band=(0.15, 0.5),
+            melody_instrument="lead", syncopation=0.45,
+            drum_density=(0.54, 0.42, 0.7),
         ),
         _style(
             name="techno", title="Techno", family="kit", default_scale="minor", default_bpm=130,
             major=("I I IV IV",), minor=("i i VII VII", "i i iv iv"), chord_rhythm="stabs",
             bass_idiom="rolling", chord_instrument="pad", bass_instrument="synth_bass",
-            melody_instrument="lead", syncopation=0.5, density_band=(0.15, 0.55),
+            melody_instrument="lead", syncopation=0.5,
+            drum_density=(0.44, 0.51, 0.57),
         ),
         _style(
             name="hip_hop", title="Hip-hop", family="kit", default_scale="minor", default_bpm=90,
             major=("IV V iii vi",), minor=("i VI", "i iv VI V"), jazz_major="IVmaj7 V7 iii7 vi7",
             jazz_minor="i7 iv7 VImaj7 V7", chord_rhythm="pads", bass_idiom="kick_follow",
             chord_instrument="electric_piano", bass_instrument="synth_bass",
-            melody_instrument="electric_piano", syncopation=0.4, density_band=(0.08, 0.35),
+            melody_instrument="electric_piano", syncopation=0.4,
+            drum_density=(0.56, 0.45, 0.56),
         ),
         _style(
             name="trap", title="Trap", family="kit", default_scale="minor", default_bpm=140,
             major=("I vi IV V",), minor=("i VI", "i iv VI V"), chord_rhythm="pads",
             bass_idiom="kick_follow", chord_instrument="pad", bass_instrument="synth_bass",
-            melody_instrument="lead", syncopation=0.45, density_band=(0.1, 0.45),
+            melody_instrument="lead", syncopation=0.45,
+            drum_density=(0.6, 0.76, 0.18),
         ),
         _style(
             name="rock", title="Rock", family="kit", default_scale="major", default_bpm=120,
             major=("I IV V IV", "I V vi IV"), minor=("i VI VII i", "i VII VI VII"),
             chord_rhythm="eighths", bass_idiom="eighths", chord_instrument="guitar",
             bass_instrument="electric_bass", melody_instrument="guitar", syncopation=0.2,
-            density_band=(0.12, 0.4),
+            drum_density=(0.58, 0.82, 0.14),
         ),
         _style(
             name="pop", title="Pop", family="kit", default_scale="major", default_bpm=110,
             major=("vi IV I V", "I V vi IV"), minor=("i VI III VII",),
             jazz_major="ii7 V7 Imaj7 vi7", chord_rhythm="pads", bass_idiom="eighths",
             chord_instrument="piano", bass_instrument="electric_bass", melody_instrument="lead",
-            syncopation=0.3, density_band=(0.1, 0.4),
+            syncopation=0.3,
+            drum_density=(0.53, 0.52, 0.52),
         ),
         _style(
             name="funk", title="Funk", family="kit", default_scale="dorian", default_bpm=105,
             major=("I7 IV7", "I7"), minor=("i7 IV7", "i7", "i7 iv7"), chord_rhythm="chank",
             bass_idiom="funk", chord_instrument="electric_piano", bass_instrument="electric_bass",
-            melody_instrument="trumpet", syncopation=0.55, density_band=(0.15, 0.55),
+            melody_instrument="trumpet", syncopation=0.55,
             always_sevenths=True,
+            drum_density=(0.59, 0.79, 0.33),
         ),
         _style(
             name="reggaeton", title="Reggaeton", family="kit", default_scale="minor",
             default_bpm=95, major=("vi IV I V",), minor=("i VI III VII",), chord_rhythm="dembow",
             bass_idiom="tresillo", chord_instrument="pad", bass_instrument="synth_bass",
-            melody_instrument="lead", syncopation=0.5, density_band=(0.12, 0.45),
+            melody_instrument="lead", syncopation=0.5,
+            drum_density=(0.49, 0.55, 0.17),
         ),
         _style(
             name="drum_and_bass", title="Drum and bass", family="kit", default_scale="minor",
             default_bpm=174, major=("I vi IV V",), minor=("i VI", "i iv VI VII"),
             chord_rhythm="pads", bass_idiom="sub", chord_instrument="pad",
             bass_instrument="synth_bass", melody_instrument="lead", syncopation=0.45,
-            density_band=(0.12, 0.5),
+            drum_density=(0.55, 0.79, 0.52),
         ),
     )
 }  # fmt: skip
@@ -176,6 +205,8 @@ STYLE_ALIASES = {
     "dnb": "drum_and_bass",
     "drum_n_bass": "drum_and_bass",
     "d_b": "drum_and_bass",
+    "bossa": "bossa_nova",
+    "bossanova": "bossa_nova",
 }
 
 
@@ -186,6 +217,7 @@ def style_key(name: str) -> str:
     return STYLE_ALIASES.get(key, key)
 
 
+@lru_cache(maxsize=256)
 def find_style(name: str) -> Style:
     """The style of that name (any spelling: 'Hip-hop', 'cha-cha-chá'); GenerationError lists
     the styles there are."""
@@ -311,16 +343,18 @@ class GenerationRequest:
         return random.Random(f"{self.seed}/{stream}")
 
 
-def at(request: GenerationRequest, bar: int, sixteenth: int) -> int:
-    """The step of a sixteenth-note position (0-15) in a bar on the request's grid (on triplet
-    grids straight sixteenths land on the nearest triplet step: the shuffle a drummer plays)."""
-    return bar * request.steps_per_bar + round(sixteenth * request.steps_per_beat / 4)
-
-
 def humanized(velocity: float, rng: random.Random, humanize: float) -> int:
     """A velocity varied by up to about ±12 × humanize (triangular), kept within 1-127."""
-    varied = velocity + (rng.random() - rng.random()) * 12.0 * humanize
-    return max(1, min(127, round(varied)))
+    draw = rng.random
+    varied = (
+        round(velocity + (draw() - draw()) * 12.0 * humanize) if humanize > 0 else round(velocity)
+    )
+    return 1 if varied < 1 else 127 if varied > 127 else varied
+
+
+def note_order(note: Note) -> tuple[int, int, int, int]:
+    """The order notes are kept in (step, pitch, velocity, length), as a fast sort key."""
+    return (note.step, note.pitch, note.velocity, note.length)
 
 
 def monophonic(notes: list[Note], total_steps: int) -> list[Note]:
@@ -329,7 +363,7 @@ def monophonic(notes: list[Note], total_steps: int) -> list[Note]:
     for note in notes:
         if 0 <= note.step < total_steps and note.step not in by_step:
             by_step[note.step] = note
-    ordered = sorted(by_step.values())
+    ordered = sorted(by_step.values(), key=note_order)
     line = []
     for index, note in enumerate(ordered):
         end = ordered[index + 1].step if index + 1 < len(ordered) else total_steps
@@ -340,9 +374,26 @@ def monophonic(notes: list[Note], total_steps: int) -> list[Note]:
     return line
 
 
-def register_root(target: int, key_note: int) -> int:
-    """The written octave of the tonic (a multiple of 12) that sounds closest to target."""
-    return 12 * round((target - key_note) / 12)
+def untangled(notes: list[Note] | tuple[Note, ...]) -> list[Note]:
+    """The notes sorted with no two on one pitch overlapping (MIDI cannot hold that): a note
+    is cut where the next on its pitch starts, and of two on one step the louder is kept."""
+    result: list[Note] = []
+    last: dict[int, int] = {}
+    for note in sorted(notes, key=note_order):
+        index = last.get(note.pitch)
+        if index is not None:
+            before = result[index]
+            if before.step == note.step:
+                if note.velocity > before.velocity:
+                    result[index] = Note(before.step, before.pitch, note.velocity, before.length)
+                continue
+            if before.step + before.length > note.step:
+                result[index] = Note(
+                    before.step, before.pitch, before.velocity, note.step - before.step
+                )
+        last[note.pitch] = len(result)
+        result.append(note)
+    return result
 
 
 def base_metadata(request: GenerationRequest, algorithm: str) -> dict[str, Any]:

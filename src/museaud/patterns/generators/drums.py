@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from functools import lru_cache
 
+from museaud.patterns import flavors
 from museaud.patterns.generators.common import (
     GenerationError,
     GenerationRequest,
     Style,
     base_metadata,
     humanized,
+    untangled,
 )
 from museaud.patterns.instruments import INSTRUMENTS
 from museaud.patterns.model import BeatPattern, Note, Part, Program
@@ -49,7 +52,7 @@ KIT_GROOVES: dict[str, dict[str, tuple[str, str, str]]] = {
     "hip_hop": {
         "kick":       ("X.........X.....", ".......x........", "..............o."),
         "snare":      ("....X.......X...", "", ""),
-        "closed_hat": ("x.o.x.o.x.o.x.o.", "", "...........o...o"),
+        "closed_hat": ("x.o.x.o.x.o.x.o.", "...........o...o", ".o.o.o.o........"),
         "open_hat":   ("", "", "......o........."),
     },
     "trap": {
@@ -60,8 +63,8 @@ KIT_GROOVES: dict[str, dict[str, tuple[str, str, str]]] = {
     },
     "rock": {
         "kick":       ("X.......X.......", "..........x.....", ".......o........"),
-        "snare":      ("....X.......X...", "", ""),
-        "closed_hat": ("x.o.x.o.x.o.x.o.", "", ""),
+        "snare":      ("....X.......X...", "", "...............o"),
+        "closed_hat": ("x.o.x.o.x.o.x.o.", ".o.o.o.o.o.o.o.o", ""),
     },
     "pop": {
         "kick":       ("X.......X.......", "......x.........", "...........o...."),
@@ -114,6 +117,12 @@ LATIN_FILL = ("timbales", "conga", "bongo", "tambora", "bongo_bachata")
 GHOST_STROKES = {"conga": "heel", "bongo": "low", "timbales": "low", "tambora": "muted"}
 
 
+def is_drum(instrument_id: str) -> bool:
+    """True for percussion instruments (drum keys on channel 10), False for pitched ones."""
+    known = INSTRUMENTS.get(instrument_id)
+    return known is not None and known.is_percussion
+
+
 def _clamp(value: float) -> float:
     return max(0.0, min(1.0, value))
 
@@ -139,9 +148,14 @@ def _kit(request: GenerationRequest, style: Style) -> tuple[Part, ...]:
     density_chance, complexity_chance = _tier_chances(request)
     sixteenth = request.steps_per_beat / 4
     bar_steps = request.steps_per_bar
+    # below density 0.3 the cymbals may drop to the beat (quarter-note hats)
+    sparse_cymbals = rng.random() < (0.3 - request.density) / 0.3
     main: dict[str, list[tuple[int, int]]] = {}
-    for name, (core, dense, complex_) in groove.items():
-        main[name] = _tab(core, rng, 1.0) + _tab(dense, rng, density_chance)
+    for name, (core, dense, _complex) in groove.items():
+        played = _tab(core, rng, 1.0)
+        if sparse_cymbals and name in CYMBALS and any(pos % 4 == 0 for pos, _ in played):
+            played = [(pos, velocity) for pos, velocity in played if pos % 4 == 0]
+        main[name] = played + _tab(dense, rng, density_chance)
     hits: dict[str, dict[int, int]] = {name: {} for name in groove}
     kept: dict[str, list[tuple[int, int]]] = {}
     for bar in range(request.bars):
@@ -210,52 +224,80 @@ def _fill(request: GenerationRequest, style: Style, hits: dict[str, dict[int, in
         hits.setdefault(voice, {})[step] = 80 + 35 * index // max(1, count - 1)
 
 
-def _latin(request: GenerationRequest, style: Style) -> tuple[BeatPattern, tuple[Part, ...]]:
-    from museaud.patterns import flavors  # noqa: PLC0415 - written alongside; loaded on use
-
-    bpm = request.tempo_bpm
-    source = flavors.build_pattern(
-        style.flavor or style.name,
-        bpm=bpm if 80 <= bpm <= 250 else None,
-        key_note=request.key_note,
-        clave=request.clave,
-        bars=request.bars,
+@lru_cache(maxsize=128)
+def _flavor_percussion(
+    key: str, clave: str | None, bars: int, factor: int
+) -> tuple[BeatPattern, tuple[Part, ...]]:
+    """The flavour's pattern and its percussion parts on a grid `factor` times finer (cached:
+    building a flavour checks every program, and generation asks for the same few often)."""
+    source = flavors.build_pattern(key, clave=clave, bars=bars)
+    parts = tuple(
+        replace(
+            part,
+            programs=tuple(
+                replace(
+                    program,
+                    notes=tuple(
+                        Note(n.step * factor, n.pitch, n.velocity, n.length * factor)
+                        for n in program.notes
+                    ),
+                )
+                for program in part.programs
+            ),
+        )
+        for part in source.parts
+        if is_drum(part.instrument)
     )
+    return source, parts
+
+
+def _latin(request: GenerationRequest, style: Style) -> tuple[BeatPattern, tuple[Part, ...]]:
+    """The flavour's percussion, varied (see the module docstring)."""
+    source_flavor = flavors.flavor(style.flavor or style.name)
+    if source_flavor.clave is not None and request.bars % source_flavor.bars:
+        raise GenerationError(
+            f"{style.title} is played in {source_flavor.bars}-bar clave phrases: ask for a "
+            f"multiple of {source_flavor.bars} bars, not {request.bars}"
+        )
+    clave = request.clave if source_flavor.clave is not None else None
     factor = 1
-    if request.steps_per_beat % source.steps_per_beat == 0:
-        factor = request.steps_per_beat // source.steps_per_beat
+    if request.steps_per_beat % source_flavor.steps_per_beat == 0:
+        factor = request.steps_per_beat // source_flavor.steps_per_beat
+    source, parts = _flavor_percussion(source_flavor.key, clave, request.bars, factor)
     rng = request.rng("drums")
-    parts = [p for p in source.parts if INSTRUMENTS.get(p.instrument) is None
-             or INSTRUMENTS[p.instrument].is_percussion]  # fmt: skip
-    optional = [p.instrument for p in parts if p.instrument in LATIN_OPTIONAL]
-    optional.sort(key=LATIN_OPTIONAL.index)
+    optional = sorted(
+        (p.instrument for p in parts if p.instrument in LATIN_OPTIONAL), key=LATIN_OPTIONAL.index
+    )
     dropped = set(optional[: round(_clamp((0.4 - request.density) / 0.4) * len(optional))])
     steps_per_bar = source.steps_per_bar * factor
     total = source.bars * steps_per_bar
-    playing = {p.instrument for p in parts if p.enabled and p.instrument not in dropped}
+    joining = request.density >= 0.7  # the parts a flavour starts muted come in
+    playing = {
+        p.instrument for p in parts if (p.enabled or joining) and p.instrument not in dropped
+    }
     fill_voice = next((name for name in LATIN_FILL if name in playing), None)
     result = []
     for part in parts:
-        programs = tuple(
-            replace(program, notes=tuple(
-                Note(n.step * factor, n.pitch, n.velocity, n.length * factor) for n in program.notes
-            ))
-            for program in part.programs
-        )  # fmt: skip
+        programs = part.programs
+        protected = part.instrument in style.protected
         active = part.active_program
-        if part.instrument != "clave" and len(programs) > 1:
+        if not protected and len(programs) > 1:
             by_size = sorted(range(len(programs)), key=lambda i: (len(programs[i].notes), i))
             if request.density >= 0.65 and rng.random() < request.complexity + 0.3:
                 active = by_size[-1]
             elif request.density <= 0.3:
                 active = by_size[0]
-        varied = replace(part, programs=programs, active_program=active)
-        if part.instrument in dropped:
-            varied = replace(varied, enabled=False)
-        elif part.instrument != "clave":
-            varied = varied.with_notes(
-                _latin_variations(request, varied, rng, steps_per_bar, total, fill_voice)
+        varied = replace(
+            part,
+            programs=programs,
+            active_program=active,
+            enabled=part.instrument in playing,
+        )
+        if varied.enabled and not protected:
+            notes = _latin_variations(
+                request, varied, rng, (steps_per_bar, total), varied.instrument == fill_voice
             )
+            varied = varied.with_notes(untangled(notes))
         result.append(varied)
     return source, tuple(result)
 
@@ -264,11 +306,11 @@ def _latin_variations(
     request: GenerationRequest,
     part: Part,
     rng: random.Random,
-    steps_per_bar: int,
-    total: int,
-    fill_voice: str | None,
+    grid: tuple[int, int],
+    fills: bool,
 ) -> list[Note]:
     """Ghost strokes, open/slap swaps after the first bar, and the last bar's fill."""
+    steps_per_bar, total = grid
     instrument = INSTRUMENTS.get(part.instrument)
     notes = list(part.notes)
     if instrument is None or not instrument.strokes:
@@ -283,13 +325,19 @@ def _latin_variations(
             if step not in taken and step % (4 * sixteenth) and rng.random() < chance:
                 notes.append(Note(step, instrument.strokes[ghost_name], 38))
     if len(keys) > 1:
+        swap = 0.15 * request.complexity
         for index, note in enumerate(notes):
-            if note.step >= steps_per_bar and note.step % (4 * sixteenth) and note.velocity > 50:
-                if rng.random() < 0.15 * request.complexity:
-                    others = [k for k in keys if k != note.pitch]
-                    notes[index] = replace(note, pitch=rng.choice(others))
+            off_beat = note.step % (4 * sixteenth) != 0
+            if (
+                note.step >= steps_per_bar
+                and off_beat
+                and note.velocity > 50
+                and rng.random() < swap
+            ):
+                others = [k for k in keys if k != note.pitch]
+                notes[index] = replace(note, pitch=rng.choice(others))
     bars = total // steps_per_bar
-    if bars >= 2 and request.complexity >= FILL_FROM and part.instrument == fill_voice:
+    if fills and bars >= 2 and request.complexity >= FILL_FROM:
         notes = _latin_fill(request, notes, keys, total, sixteenth)
     return notes
 
@@ -316,9 +364,16 @@ def generate_drums(request: GenerationRequest) -> BeatPattern:
         source, parts = _latin(request, style)
         rng = request.rng("velocity")
         parts = tuple(
-            p.with_notes([replace(n, velocity=humanized(n.velocity, rng, request.humanize)) for n in p.notes])
-            for p in parts
-        )  # fmt: skip
+            part.with_notes(
+                [
+                    Note(n.step, n.pitch, humanized(n.velocity, rng, request.humanize), n.length)
+                    for n in part.notes
+                ]
+            )
+            if part.enabled
+            else part
+            for part in parts
+        )
         steps_per_beat = request.steps_per_beat
         if request.steps_per_beat % source.steps_per_beat:
             steps_per_beat = source.steps_per_beat

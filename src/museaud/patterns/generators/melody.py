@@ -13,7 +13,12 @@ import random
 
 from museaud.music.scales import scale
 from museaud.patterns.generators.chords import Progression, progression_for
-from museaud.patterns.generators.common import GenerationRequest, base_metadata, humanized
+from museaud.patterns.generators.common import (
+    GenerationRequest,
+    base_metadata,
+    humanized,
+    untangled,
+)
 from museaud.patterns.model import BeatPattern, Note, Part, Program
 
 ALGORITHM = "museaud.melody/call-response"
@@ -111,6 +116,7 @@ def generate_melody(
     pool = melody_scale.pitches(low_sounding - request.key_note, high_sounding - request.key_note)
     centre = len(pool) // 2
     rng = request.rng("melody")
+    dynamics = request.rng("melody velocity")  # humanize never changes the notes chosen
     events = _rhythm(request, rng)
     notes = []
     index = centre
@@ -150,7 +156,7 @@ def generate_melody(
         interval = pool[proposal] - pool[index] if number else 0
         index = proposal
         velocity = 98 if strong else 84
-        notes.append(Note(step, pool[index], humanized(velocity, rng, request.humanize), length))
+        notes.append(Note(step, pool[index], humanized(velocity, dynamics, request.humanize), length))
     metadata = base_metadata(request, ALGORITHM)
     metadata.update(
         progression=progression.to_metadata(request.key_note),
@@ -162,7 +168,7 @@ def generate_melody(
         description=f"{style.title} call-and-response melody over {progression.numerals()}",
         flavor=style.name,
         bpm=request.tempo_bpm,
-        parts=(Part(instrument, (Program("A", tuple(notes)),)),),
+        parts=(Part(instrument, (Program("A", tuple(untangled(notes))),)),),
         key_note=request.key_note,
         scale=request.scale_name,
         bars=request.bars,

@@ -1,0 +1,160 @@
+"""Generation as a service: generate (steered by the user's taste), score, store with its
+parameters and timing, index its feature vector; and find similar patterns.
+
+The CLI (`museaud pattern generate`, `pattern similar`) and the GUI's generate panel call these.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from museaud.patterns.features import (
+    nearest_patterns,
+    remove_pattern_vector,
+    store_pattern_vector,
+    stored_vector,
+)
+from museaud.patterns.generators import GENERATOR_VERSION, GenerationRequest, generate
+from museaud.patterns.generators.chords import Progression
+from museaud.patterns.model import BeatPattern
+from museaud.patterns.quality import QualityReport, assess
+from museaud.patterns.service import (
+    Generation,
+    PatternNotFoundError,
+    SavedPattern,
+    load_pattern,
+    save_pattern,
+)
+from museaud.patterns.steering import load_taste
+from museaud.store.models.patterns import PATTERN_KINDS
+
+
+@dataclass(frozen=True)
+class GeneratedPattern:
+    """A generated and stored pattern: its id, content, how it was made and its quality."""
+
+    id: uuid.UUID
+    pattern: BeatPattern
+    generation: Generation
+    quality: QualityReport
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready (what `museaud pattern generate --json` prints)."""
+        p = self.pattern
+        return {
+            "id": str(self.id),
+            "title": p.title,
+            "engine": self.generation.engine_name,
+            "style": p.flavor,
+            "key_note": p.key_note,
+            "scale": p.scale,
+            "bpm": p.bpm,
+            "bars": p.bars,
+            "steps_per_beat": p.steps_per_beat,
+            "seed": self.generation.seed,
+            "parameters": self.generation.parameters,
+            "algorithm": self.generation.algorithm,
+            "algorithm_version": self.generation.algorithm_version,
+            "generation_time_ms": round(self.generation.generation_time_ms, 3),
+            "quality": self.quality.as_dict(),
+            "progression": p.metadata.get("numerals"),
+            "chord_names": p.metadata.get("chord_names"),
+            "steering": p.metadata.get("steering"),
+            "notes": sum(len(part.notes) for part in p.parts if part.enabled),
+        }
+
+
+def generate_and_store(
+    session: Session,
+    request: GenerationRequest,
+    *,
+    steer: bool = True,
+    chords: Progression | BeatPattern | None = None,
+) -> GeneratedPattern:
+    """Generate a pattern (steered by the session user's taste for the engine unless steer is
+    False or the request brings its own), store it as a generated pattern with its parameters,
+    timing and quality, and index its feature vector."""
+    if not steer:
+        request = replace(request, taste=None)
+    elif request.taste is None:
+        taste = load_taste(session, request.engine)
+        if taste is not None:
+            request = replace(request, taste=taste)
+    started = time.perf_counter()
+    pattern = generate(request, chords=chords)
+    elapsed_ms = (time.perf_counter() - started) * 1000.0
+    report = assess(pattern)
+    steering = pattern.metadata.get("steering") or {}
+    effective = {
+        knob: steering.get("effective", {}).get(knob, getattr(request, knob))
+        for knob in ("complexity", "density", "swing", "humanize")
+    }
+    effective["seed"] = steering.get("effective", {}).get("seed", request.seed)
+    pattern = replace(
+        pattern,
+        metadata={
+            **pattern.metadata,
+            "quality": report.as_dict(),
+            "generation_time_ms": round(elapsed_ms, 3),
+        },
+    )
+    generation = Generation(
+        engine_name=request.engine,
+        parameters={**request.parameters(), "effective": effective, "steered": bool(steering)},
+        algorithm=str(pattern.metadata.get("algorithm", request.engine)),
+        algorithm_version=GENERATOR_VERSION,
+        seed=request.seed,
+        generation_time_ms=elapsed_ms,
+        quality_score=round(report.score, 4),
+        complexity_score=float(effective["complexity"]),
+    )
+    pattern_id = save_pattern(session, pattern, origin="generated", generation=generation)
+    store_pattern_vector(session, pattern_id, pattern)
+    return GeneratedPattern(pattern_id, pattern, generation, report)
+
+
+def index_pattern(session: Session, pattern_id: uuid.UUID) -> None:
+    """Store (or refresh) the feature vector of a stored pattern, e.g. after saving, importing
+    or editing one by hand; PatternNotFoundError if there is none with that id."""
+    store_pattern_vector(session, pattern_id, load_pattern(session, pattern_id).pattern)
+
+
+def forget_pattern_vector(session: Session, pattern_id: uuid.UUID) -> None:
+    """Drop a pattern's vector and its registration (call it when deleting the pattern)."""
+    remove_pattern_vector(session, pattern_id)
+
+
+def similar_patterns(
+    session: Session,
+    pattern_id: uuid.UUID,
+    *,
+    k: int = 10,
+    engine: str | None = None,
+    include_self: bool = False,
+) -> list[tuple[SavedPattern, float]]:
+    """The k stored patterns that sound most like this one, nearest first, with their cosine
+    distance (0 = the same shape); engine keeps one kind (drums, bass, chords, melody, or beat
+    for beat-machine patterns). Patterns without a vector yet get one on the way."""
+    if engine is not None and engine not in PATTERN_KINDS:
+        raise ValueError(f"engine {engine!r} is not one of {', '.join(PATTERN_KINDS)}")
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    vector = stored_vector(session, pattern_id)
+    if vector is None:
+        index_pattern(session, pattern_id)
+        vector = stored_vector(session, pattern_id)
+        assert vector is not None
+    found: list[tuple[SavedPattern, float]] = []
+    for other_id, distance in nearest_patterns(session, vector, k=k + 1, kind=engine):
+        if other_id == pattern_id and not include_self:
+            continue
+        try:
+            found.append((load_pattern(session, other_id), distance))
+        except PatternNotFoundError:
+            remove_pattern_vector(session, other_id)  # the pattern went; its vector goes too
+    return found[:k]
