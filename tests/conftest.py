@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -31,9 +32,19 @@ def paths(museaud_home: Path) -> Paths:
     return default_paths().ensure()
 
 
+@pytest.fixture(scope="session")
+def migrated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store file migrated to head once per test session, copied by the `app` fixture."""
+    root = tmp_path_factory.mktemp("migrated")
+    template = Paths(root / "data", root / "config", root / "cache", root / "logs")
+    App.open(template.ensure()).close()
+    return template.store_file
+
+
 @pytest.fixture
-def app(paths: Paths) -> Iterator[App]:
-    """A freshly opened museaud on a real SQLite file in the test's home."""
+def app(paths: Paths, migrated_store: Path) -> Iterator[App]:
+    """A museaud on its own real SQLite file (a copy of a freshly migrated store)."""
+    shutil.copyfile(migrated_store, paths.store_file)
     opened = App.open(paths)
     try:
         yield opened

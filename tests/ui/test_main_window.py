@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from museaud import __version__
@@ -122,6 +122,16 @@ def test_each_empty_view_says_how_to_start(qtbot: QtBot, app: App) -> None:
         assert view.title
         assert view.state.how_to_start
         assert view.state.headline
+
+
+def test_account_view_points_at_the_store_file(qtbot: QtBot, app: App) -> None:
+    window = open_window(qtbot, app)
+
+    account = window.views["account"]
+    assert isinstance(account, EmptyStateView)
+    assert account.state.path == app.store.path
+    chips = [label.text() for label in account.card.findChildren(QLabel, "commandChip")]
+    assert chips == [str(app.store.path)]
 
 
 def test_status_bar_shows_store_revision_and_missing_playback(qtbot: QtBot, app: App) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from museaud.ui import theme
@@ -63,3 +64,28 @@ def test_disabled_text_is_dimmer_than_normal_text() -> None:
         assert abs(disabled.lightness() - window.lightness()) < abs(
             normal.lightness() - window.lightness()
         )
+
+
+def test_auto_switches_when_the_desktop_does(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desktop_dark = False
+    monkeypatch.setattr(theme, "system_prefers_dark", lambda: desktop_dark)
+    assert apply_theme("auto", qapp) is LIGHT
+
+    desktop_dark = True  # the offscreen platform cannot switch, so announce it as a desktop would
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+
+    assert window_lightness(qapp) < 80
+    assert current_theme_colors() is DARK
+
+
+def test_a_chosen_theme_ignores_the_desktop(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(theme, "system_prefers_dark", lambda: True)
+    apply_theme("light", qapp)
+
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+
+    assert window_lightness(qapp) > 200

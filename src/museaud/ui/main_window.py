@@ -374,13 +374,13 @@ class MainWindow(QMainWindow):
             ("Python", platform.python_version()),
         )
         table = "".join(
-            f"<tr><td style='padding-right:12px;color:gray'>{name}</td><td>{value}</td></tr>"
+            f"<tr><td style='padding-right:14px; color:gray'>{name}</td><td>{value}</td></tr>"
             for name, value in rows
         )
         return (
             f"<h3>museaud {__version__}</h3>"
             "<p>A local-first music workstation for producers.</p>"
-            f"<table>{table}</table>"
+            f"<table cellspacing='3'>{table}</table>"
         )
 
     def show_about(self) -> None:

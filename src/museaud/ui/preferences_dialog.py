@@ -40,21 +40,11 @@ from museaud.accounts.preferences import (
 from museaud.app import App
 from museaud.audio.devices import AudioDevices, MidiPorts, list_audio_outputs, list_midi_outputs
 from museaud.music.pitch import PITCH_CLASS_NAMES
+from museaud.patterns.flavors import FLAVORS
 from museaud.ui.theme import THEME_CHOICES
 from museaud.ui.widgets import scaled_font
 
-FLAVOR_SUGGESTIONS = (
-    "Salsa",
-    "Merengue",
-    "Cha-cha-chá",
-    "Son montuno",
-    "Bachata",
-    "House",
-    "Hip-hop",
-    "Rock",
-    "Funk",
-    "Reggaeton",
-)
+FLAVOR_SUGGESTIONS = tuple(flavor.name for flavor in FLAVORS.values())
 SAMPLE_RATES = (44100, 48000, 88200, 96000)
 NOT_CONNECTED = "(not connected)"
 _FLAT_SPELLINGS = {"C#": "Db", "D#": "Eb", "F#": "Gb", "G#": "Ab", "A#": "Bb"}

@@ -22,9 +22,15 @@ def scaled_font(widget: QWidget, factor: float, weight: QFont.Weight | None = No
 class ElidedLabel(QLabel):
     """A one-line label that shortens its text with … when narrow; text() stays the full text."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        elide_mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
+    ) -> None:
         super().__init__(text, parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
+        self._elide_mode = elide_mode
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """Narrow enough to give way to its neighbours, as tall as a line."""
@@ -40,9 +46,7 @@ class ElidedLabel(QLabel):
             option.initFrom(self)
             self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, self)
             rect = self.contentsRect()
-            elided = self.fontMetrics().elidedText(
-                self.text(), Qt.TextElideMode.ElideRight, rect.width()
-            )
+            elided = self.fontMetrics().elidedText(self.text(), self._elide_mode, rect.width())
             self.style().drawItemText(
                 painter,
                 rect,

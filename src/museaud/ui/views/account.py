@@ -34,6 +34,5 @@ class AccountView(EmptyStateView):
                 "API keys for your own scripts and tools",
             ),
             how_to_start="Cloud sign-in arrives with the sync feature. Your data lives in:",
-            command=str(self._store_path),
-            command_hint="The store: one SQLite file holding everything museaud knows",
+            path=self._store_path,
         )

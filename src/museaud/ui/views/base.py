@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,7 +28,7 @@ from museaud.accounts.preferences import Preferences
 from museaud.app import App
 from museaud.ui.glyphs import glyph_pixmap
 from museaud.ui.theme import current_theme_colors
-from museaud.ui.widgets import scaled_font
+from museaud.ui.widgets import ElidedLabel, scaled_font
 
 CARD_MAX_WIDTH = 660
 
@@ -42,6 +43,8 @@ class EmptyState:
     how_to_start: str = ""
     command: str | None = None
     command_hint: str = "Run this in a terminal"
+    path: Path | None = None
+    """A file to point at: shown shortened in the middle, with a button to open its folder."""
     action_name: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -171,6 +174,9 @@ class EmptyStateView(View):
             chip_row.addWidget(chip)
             chip_row.addStretch(1)
             layout.addLayout(chip_row)
+        if self.state.path is not None:
+            layout.addSpacing(10)
+            layout.addLayout(self._path_row(card, self.state.path))
         for note in self.state.notes:
             layout.addSpacing(8)
             layout.addWidget(self._wrapped(card, note, "emptyBody"))
@@ -216,6 +222,23 @@ class EmptyStateView(View):
         bullet.setFixedWidth(12)
         row.addWidget(bullet)
         row.addWidget(self._wrapped(parent, text, "emptyFeature"), 1)
+        return row
+
+    @staticmethod
+    def _path_row(parent: QWidget, path: Path) -> QHBoxLayout:
+        chip = ElidedLabel(str(path), parent, Qt.TextElideMode.ElideMiddle)
+        chip.setObjectName("commandChip")
+        chip.setFont(_monospace(chip))
+        chip.setToolTip(str(path))
+        open_button = QPushButton("Show Folder", parent)
+        open_button.setToolTip(f"Open {path.parent} in the file manager")
+        open_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        )
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        row.addWidget(chip, 1)
+        row.addWidget(open_button)
         return row
 
     def bind_action(self, action_name: str, action: QAction) -> None:
