@@ -4,6 +4,7 @@ backbone, the chords following the style's harmony with smooth voice leading."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -212,7 +213,7 @@ def test_chords_are_voiced_in_the_keyboard_range_with_smooth_leading(style: str)
         by_step.setdefault(note.step, []).append(note.pitch + pattern.key_note)
         assert low - 12 <= note.pitch + pattern.key_note <= high
     tops = [max(by_step[step]) for step in sorted(by_step)]
-    moves = [abs(b - a) for a, b in zip(tops, tops[1:], strict=False)]
+    moves = [abs(b - a) for a, b in itertools.pairwise(tops)]
     assert sum(moves) / len(moves) <= 5
 
 
@@ -312,9 +313,9 @@ def test_the_melody_moves_by_step_and_resolves_its_leaps() -> None:
     steps = leaps = resolved = 0
     for seed in range(20):
         line = [n.pitch for n in generate(request("melody", "house", seed=seed)).parts[0].notes]
-        moves = [b - a for a, b in zip(line, line[1:], strict=False)]
+        moves = [b - a for a, b in itertools.pairwise(line)]
         steps += sum(1 for m in moves if abs(m) <= 2)
-        for here, after in zip(moves, moves[1:], strict=False):
+        for here, after in itertools.pairwise(moves):
             if abs(here) > 4:
                 leaps += 1
                 resolved += (here > 0) != (after > 0) and abs(after) <= 4

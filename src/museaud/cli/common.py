@@ -32,24 +32,30 @@ def warn(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def short_id(value: uuid.UUID) -> str:
+    """The id as people type it: the last 8 hex digits (UUIDv7 ids start with the time, so
+    their beginnings are shared by everything made in the same minute; their ends are random)."""
+    return value.hex[-8:]
+
+
 def resolve_id(session: Session, column: InstrumentedAttribute[uuid.UUID], text: str) -> uuid.UUID:
-    """The full id for a full UUID or a unique prefix of its hex (as git does with commits)."""
+    """The full id for a full UUID, or for a short id: the last hex digits (at least 4) of one."""
     cleaned = text.strip().lower().replace("-", "")
     if len(cleaned) == 32:
         try:
             return uuid.UUID(hex=cleaned)
         except ValueError:
             pass
-    if len(cleaned) < 4 or any(c not in "0123456789abcdef" for c in cleaned):
+    if not 4 <= len(cleaned) < 32 or any(c not in "0123456789abcdef" for c in cleaned):
         raise CommandError(
-            f"{text!r} is not an id (a UUID or at least 4 of its hex digits)", EXIT_USAGE
+            f"{text!r} is not an id (a UUID or at least its last 4 hex digits)", EXIT_USAGE
         )
-    # SQLite stores UUIDs as 32 hex digits; LIKE on the text finds the prefix.
+    # SQLite stores UUIDs as 32 hex digits; LIKE on the text finds the ending.
     matches = session.scalars(
-        select(column).where(cast(column, String).like(f"{cleaned}%")).limit(2)
+        select(column).where(cast(column, String).like(f"%{cleaned}")).limit(2)
     ).all()
     if not matches:
         raise CommandError(f"no {column.class_.__tablename__[:-1]} with id {text!r}")
     if len(matches) > 1:
-        raise CommandError(f"id prefix {text!r} is ambiguous; give more digits", EXIT_USAGE)
+        raise CommandError(f"short id {text!r} is ambiguous; give more digits", EXIT_USAGE)
     return matches[0]

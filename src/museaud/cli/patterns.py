@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from museaud.cli.common import EXIT_USAGE, CommandError, print_json
+from museaud.cli.common import EXIT_USAGE, CommandError, print_json, short_id
 from museaud.music.pitch import note_name, pitch_class
 from museaud.patterns.model import PatternError
 from museaud.patterns.service import (
@@ -49,7 +49,7 @@ def _show(saved: list[SavedPattern], as_json: bool) -> None:
     for item in saved:
         p = item.pattern
         print(
-            f"{item.id.hex[:8]}  {p.title:<32.32} {p.kind:<6} {p.flavor or '-':<12.12} "
+            f"{short_id(item.id)}  {p.title:<32.32} {p.kind:<6} {p.flavor or '-':<12.12} "
             f"{p.bpm:>6.1f} bpm  {note_name(p.key_note)} {p.scale:<6.6} {p.bars} bar(s)  "
             f"{item.origin}"
         )
@@ -119,6 +119,59 @@ def cmd_new(app: Any, args: argparse.Namespace) -> None:
         pattern_id = save_pattern(session, pattern)
         saved = load_pattern(session, pattern_id)
     _show([saved], args.json)
+
+
+def cmd_generate(app: Any, args: argparse.Namespace) -> None:
+    from museaud.patterns.generation import generate_and_store  # noqa: PLC0415
+    from museaud.patterns.generators import GenerationError, GenerationRequest  # noqa: PLC0415
+
+    key_note, key_scale = _key(args.key)
+    made = []
+    with app.session() as session:
+        for offset in range(args.count):
+            try:
+                request = GenerationRequest(
+                    engine=args.engine,
+                    style=args.flavor,
+                    key_note=key_note,
+                    scale=args.scale or key_scale,
+                    bpm=args.bpm,
+                    bars=args.bars,
+                    complexity=args.complexity,
+                    density=args.density,
+                    swing=args.swing,
+                    humanize=args.humanize,
+                    seed=args.seed + offset,
+                    steps_per_beat=args.steps_per_beat,
+                    clave=args.clave,
+                )
+                made.append(generate_and_store(session, request, steer=not args.no_steer))
+            except GenerationError as error:
+                raise CommandError(str(error), EXIT_USAGE) from error
+    if args.json:
+        print_json(made[0].summary() if args.count == 1 else [g.summary() for g in made])
+        return
+    for generated in made:
+        p = generated.pattern
+        print(
+            f"{short_id(generated.id)}  {p.title}  quality {generated.generation.quality_score:.2f}"
+            f"  made in {generated.generation.generation_time_ms:.2f} ms"
+        )
+
+
+def cmd_similar(app: Any, args: argparse.Namespace) -> None:
+    from museaud.patterns.generation import similar_patterns  # noqa: PLC0415
+
+    with app.session() as session:
+        found = similar_patterns(
+            session, _pattern_id(session, args.id), k=args.k, engine=args.engine
+        )
+    if args.json:
+        print_json([{**saved.summary(), "distance": distance} for saved, distance in found])
+        return
+    for saved, distance in found:
+        print(f"{distance:.4f}  ", end="")
+        _show([saved], False)
 
 
 def cmd_fork(app: Any, args: argparse.Namespace) -> None:
@@ -230,6 +283,40 @@ def add_commands(commands: Any) -> None:
     new.add_argument("--clave", choices=("2-3", "3-2"))
     new.add_argument("--bars", type=int)
     new.add_argument("--title")
+
+    generate = action("generate", cmd_generate, "generate drums, bass, chords or a melody")
+    generate.add_argument("--engine", required=True, choices=("drums", "bass", "chords", "melody"))
+    generate.add_argument(
+        "--flavor",
+        "--style",
+        dest="flavor",
+        required=True,
+        help="salsa, merengue, house, funk, jazz …",
+    )
+    generate.add_argument("--key", default="C", help="C, F#, Bb, Am … (default C)")
+    generate.add_argument("--scale", help="major, minor, dorian … (default: the key's or style's)")
+    generate.add_argument("--bpm", type=float, help="default: the style's tempo")
+    generate.add_argument("--bars", type=int, default=4)
+    generate.add_argument("--complexity", type=float, default=0.5, help="0-1")
+    generate.add_argument("--density", type=float, default=0.5, help="0-1")
+    generate.add_argument("--swing", type=float, default=0.0, help="0-0.75")
+    generate.add_argument("--humanize", type=float, default=0.3, help="0-1")
+    generate.add_argument("--seed", type=int, default=1, help="same seed, same pattern")
+    generate.add_argument("--steps-per-beat", type=int, default=4)
+    generate.add_argument("--clave", choices=("2-3", "3-2"))
+    generate.add_argument("--count", type=int, default=1, help="how many (seeds seed, seed+1 …)")
+    generate.add_argument(
+        "--no-steer", action="store_true", help="ignore what your ratings taught (plain generation)"
+    )
+
+    similar = action("similar", cmd_similar, "patterns that sound like this one")
+    similar.add_argument("id")
+    similar.add_argument("-k", type=int, default=10, help="how many (default 10)")
+    similar.add_argument(
+        "--engine",
+        choices=("beat", "drums", "bass", "chords", "melody"),
+        help="only this kind of pattern",
+    )
 
     fork = action("fork", cmd_fork, "copy a pattern as your own fork")
     fork.add_argument("id")

@@ -93,6 +93,7 @@ def diatonic_chord(scale: Scale, degree: int, *, sevenths: bool = False) -> Chor
     return Chord(harmony.degree_pitch(degree) % 12, intervals)
 
 
+@lru_cache(maxsize=1024)
 def with_seventh(chord: Chord, scale: Scale) -> Chord:
     """The chord with the seventh the key suggests: maj7 where the scale has the major seventh
     above the root, else a minor seventh (dominant on major triads, m7b5 on diminished)."""
@@ -105,6 +106,7 @@ def with_seventh(chord: Chord, scale: Scale) -> Chord:
     return Chord(chord.root, (*chord.intervals[:3], seventh))
 
 
+@lru_cache(maxsize=1024)
 def with_ninth(chord: Chord, scale: Scale) -> Chord:
     """The chord with an added major ninth when the scale has it (never a ♭9), else unchanged."""
     if 14 in chord.intervals or chord.intervals[:3] == (0, 3, 6):
@@ -114,6 +116,7 @@ def with_ninth(chord: Chord, scale: Scale) -> Chord:
     return Chord(chord.root, (*chord.intervals, 14))
 
 
+@lru_cache(maxsize=1024)
 def parse_roman(numeral: str, scale: Scale) -> Chord:
     """The chord a roman numeral names in the scale's key (see the module docstring);
     ValueError for anything that is not a numeral."""
@@ -153,6 +156,7 @@ def parse_roman(numeral: str, scale: Scale) -> Chord:
     return Chord(root, intervals)
 
 
+@lru_cache(maxsize=1024)
 def roman_numeral(chord: Chord, scale: Scale) -> str:
     """The roman numeral of a chord in the scale's key: 'vi7', 'IVmaj7', 'V7', 'bVII', 'iiø7'."""
     harmony = scale.harmony

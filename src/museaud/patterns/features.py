@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from museaud.music.scales import SCALE_INTERVALS, scale
 from museaud.patterns.instruments import INSTRUMENTS
 from museaud.patterns.model import BeatPattern, Part
-from museaud.patterns.service import to_pattern
+from museaud.patterns.rows import to_pattern
 from museaud.store.base import OWNER_KEY
 from museaud.store.models.patterns import Embedding, Pattern
 from museaud.store.vectors import VectorSpace, VectorSpaceError
@@ -116,81 +116,75 @@ def pattern_features(pattern: BeatPattern) -> npt.NDArray[np.float32]:
     steps_per_bar = pattern.steps_per_bar
     spb = pattern.steps_per_beat
     bars = pattern.bars
-    onsets = 0
+    last_bar = (bars - 1) * steps_per_bar
+    weights = [offbeat_weight(within, spb) for within in range(spb)]
+    degree_bins = _degree_bins(pattern.scale)
+    notes_total = onsets = last_bar_onsets = 0
     syncopation = 0.0
-    velocities: list[int] = []
-    on_beat: list[int] = []
-    off_beat: list[int] = []
-    length_total = 0
-    percussion_onsets = 0
-    low_drums = 0
+    velocity_sum = velocity_squares = on_sum = on_count = off_sum = length_total = 0
+    percussion_notes = pitched_notes = low_drums = sounding_pitch_total = 0
     roles = [0.0] * 8
     degrees = [0.0] * 8
-    pitched_notes = 0
-    degree_bins = _degree_bins(pattern.scale)
-    sounding_pitch_total = 0
-    last_bar_onsets = 0
     top_line: dict[int, int] = {}
     for part in parts:
-        drum = is_percussion(part.instrument)
-        role = ROLES.index(ROLE_OF.get(part.instrument, "other")) if drum else 7
-        transpose = pattern.key_note + part.pitch_offset
-        seen_steps: set[int] = set()
-        for note in part.notes:
-            velocities.append(note.velocity)
-            length_total += note.length
-            if note.step % spb == 0:
-                on_beat.append(note.velocity)
-            else:
-                off_beat.append(note.velocity)
-            if drum:
-                percussion_onsets += 1
-                roles[role] += 1
-                if note.pitch < 48:
-                    low_drums += 1
-            else:
-                pitched_notes += 1
-                degrees[degree_bins[note.pitch % 12]] += 1
-                sounding_pitch_total += note.pitch + transpose
-                top_line[note.step] = max(top_line.get(note.step, 0), note.pitch)
-            if note.step in seen_steps:
-                continue
-            seen_steps.add(note.step)
-            onsets += 1
-            position = note.step % steps_per_bar
-            features[min(15, position * 16 // steps_per_bar)] += 1.0
-            syncopation += offbeat_weight(note.step, spb)
-            if note.step >= (bars - 1) * steps_per_bar:
-                last_bar_onsets += 1
+        notes = part.notes
+        count = len(notes)
+        notes_total += count
+        velocities = [n.velocity for n in notes]
+        velocity_sum += sum(velocities)
+        velocity_squares += sum(v * v for v in velocities)
+        on_beat = [n.velocity for n in notes if n.step % spb == 0]
+        on_sum += sum(on_beat)
+        on_count += len(on_beat)
+        length_total += sum(n.length for n in notes)
+        if is_percussion(part.instrument):
+            percussion_notes += count
+            roles[ROLES.index(ROLE_OF.get(part.instrument, "other"))] += count
+            low_drums += sum(1 for n in notes if n.pitch < 48)
+        else:
+            pitched_notes += count
+            pitches = [n.pitch for n in notes]
+            for pitch in pitches:
+                degrees[degree_bins[pitch % 12]] += 1
+            sounding_pitch_total += sum(pitches) + count * (pattern.key_note + part.pitch_offset)
+            for n in notes:
+                if n.pitch > top_line.get(n.step, -1):
+                    top_line[n.step] = n.pitch
+        steps = {n.step for n in notes}
+        onsets += len(steps)
+        for step in steps:
+            features[min(15, step % steps_per_bar * 16 // steps_per_bar)] += 1.0
+            syncopation += weights[step % spb]
+            last_bar_onsets += step >= last_bar
+    off_sum = velocity_sum - on_sum
+    off_count = notes_total - on_count
     norm = bars * len(parts)
     for index in range(16):
         features[index] = min(1.0, features[index] / norm)
     features[16] = min(1.0, 2.0 * onsets / (pattern.total_steps * len(parts)))
     features[17] = syncopation / onsets if onsets else 0.0
-    mean_velocity = sum(velocities) / len(velocities)
-    spread = math.sqrt(sum((v - mean_velocity) ** 2 for v in velocities) / len(velocities))
+    mean_velocity = velocity_sum / notes_total
+    spread = math.sqrt(max(0.0, velocity_squares / notes_total - mean_velocity**2))
     features[18] = mean_velocity / 127.0
     features[19] = min(1.0, spread / 32.0)
-    if on_beat and off_beat:
-        contrast = (sum(on_beat) / len(on_beat) - sum(off_beat) / len(off_beat)) / 64.0
+    if on_count and off_count:
+        contrast = (on_sum / on_count - off_sum / off_count) / 64.0
         features[20] = max(0.0, min(1.0, 0.5 + contrast))
     else:
         features[20] = 0.5
-    features[21] = min(1.0, length_total / len(velocities) / spb / 4.0)
-    if percussion_onsets >= pitched_notes:
+    features[21] = min(1.0, length_total / notes_total / spb / 4.0)
+    if percussion_notes >= pitched_notes:
         if bars > 1:
             per_bar = (onsets - last_bar_onsets) / (bars - 1)
             features[22] = max(0.0, min(1.0, last_bar_onsets / per_bar - 1.0)) if per_bar else 0.0
-        features[23] = low_drums / percussion_onsets
-        content = roles
-        content_total = float(percussion_onsets)
+        features[23] = low_drums / percussion_notes
+        content, content_total = roles, float(percussion_notes)
     else:
         line = [top_line[step] for step in sorted(top_line)]
         leaps = [abs(b - a) for a, b in itertools.pairwise(line)]
         features[22] = min(1.0, sum(leaps) / len(leaps) / 12.0) if leaps else 0.0
         features[23] = max(0.0, min(1.0, (sounding_pitch_total / pitched_notes - 24) / 72.0))
-        content = degrees
-        content_total = float(pitched_notes)
+        content, content_total = degrees, float(pitched_notes)
     for index in range(8):
         features[24 + index] = 0.8 * content[index] / content_total
     vector = np.asarray(features, dtype=np.float32)

@@ -114,7 +114,6 @@ def generate_and_store(
         complexity_score=float(effective["complexity"]),
     )
     pattern_id = save_pattern(session, pattern, origin="generated", generation=generation)
-    store_pattern_vector(session, pattern_id, pattern)
     return GeneratedPattern(pattern_id, pattern, generation, report)
 
 
@@ -122,11 +121,6 @@ def index_pattern(session: Session, pattern_id: uuid.UUID) -> None:
     """Store (or refresh) the feature vector of a stored pattern, e.g. after saving, importing
     or editing one by hand; PatternNotFoundError if there is none with that id."""
     store_pattern_vector(session, pattern_id, load_pattern(session, pattern_id).pattern)
-
-
-def forget_pattern_vector(session: Session, pattern_id: uuid.UUID) -> None:
-    """Drop a pattern's vector and its registration (call it when deleting the pattern)."""
-    remove_pattern_vector(session, pattern_id)
 
 
 def similar_patterns(

@@ -1,7 +1,7 @@
 """Patterns in the store: save, load, list, fork and delete, for the CLI and the GUI alike.
 
-A pattern row keeps tempo, key, metre and length in columns (people filter on them) and the
-instrument parts in `configuration` JSON (see museaud.patterns.model.to_configuration).
+Every saved pattern gets its feature vector at once, so "similar patterns" finds hand-made and
+imported ones as well as generated ones.
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from museaud.patterns.model import (
-    BeatPattern,
-    PatternError,
-    parts_from_configuration,
-    to_configuration,
-)
+from museaud.patterns.features import remove_pattern_vector, store_pattern_vector
+from museaud.patterns.model import BeatPattern, PatternError
+from museaud.patterns.rows import fill_row, to_pattern
 from museaud.store.models.patterns import Pattern
 
 
@@ -87,35 +84,6 @@ class SavedPattern:
         }
 
 
-def _metre(time_signature: str) -> tuple[int, int]:
-    top, _, bottom = time_signature.partition("/")
-    return int(top), int(bottom)
-
-
-def to_pattern(row: Pattern) -> BeatPattern:
-    """The musical content of a stored row."""
-    parts, swing = parts_from_configuration(row.configuration)
-    beats_per_bar, beat_unit = _metre(row.time_signature)
-    metadata = row.configuration.get("metadata") or {}
-    return BeatPattern(
-        title=row.title,
-        description=row.description or "",
-        flavor=row.flavor or "",
-        kind=row.kind,
-        bpm=row.bpm,
-        key_note=row.key_note if row.key_note is not None else 0,
-        scale=row.scale or "major",
-        beats_per_bar=beats_per_bar,
-        beat_unit=beat_unit,
-        bars=row.bars,
-        steps_per_beat=row.steps_per_beat,
-        clave=row.clave,
-        swing=swing,
-        parts=parts,
-        metadata=dict(metadata),
-    )
-
-
 def _saved(row: Pattern) -> SavedPattern:
     return SavedPattern(
         id=row.id,
@@ -132,21 +100,6 @@ def _saved(row: Pattern) -> SavedPattern:
     )
 
 
-def _fill(row: Pattern, pattern: BeatPattern) -> None:
-    row.title = pattern.title
-    row.description = pattern.description or None
-    row.kind = pattern.kind
-    row.flavor = pattern.flavor or None
-    row.bpm = pattern.bpm
-    row.key_note = pattern.key_note
-    row.scale = pattern.scale
-    row.time_signature = pattern.time_signature
-    row.bars = pattern.bars
-    row.steps_per_beat = pattern.steps_per_beat
-    row.clave = pattern.clave
-    row.configuration = to_configuration(pattern)
-
-
 def save_pattern(
     session: Session,
     pattern: BeatPattern,
@@ -158,7 +111,7 @@ def save_pattern(
     """Store a new pattern after checking it; returns its id."""
     pattern.validated()
     row = Pattern(origin=origin, original_pattern_id=original_pattern_id)
-    _fill(row, pattern)
+    fill_row(row, pattern)
     if generation is not None:
         row.engine_name = generation.engine_name
         row.generation_parameters = dict(generation.parameters)
@@ -170,6 +123,7 @@ def save_pattern(
         row.complexity_score = generation.complexity_score
     session.add(row)
     session.flush()
+    store_pattern_vector(session, row.id, pattern)
     return row.id
 
 
@@ -188,7 +142,8 @@ def load_pattern(session: Session, pattern_id: uuid.UUID) -> SavedPattern:
 def update_pattern(session: Session, pattern_id: uuid.UUID, pattern: BeatPattern) -> None:
     """Replace a stored pattern's content after checking it."""
     pattern.validated()
-    _fill(_row(session, pattern_id), pattern)
+    fill_row(_row(session, pattern_id), pattern)
+    store_pattern_vector(session, pattern_id, pattern)
 
 
 def fork_pattern(session: Session, pattern_id: uuid.UUID, title: str | None = None) -> uuid.UUID:
@@ -217,7 +172,9 @@ def rate_pattern(session: Session, pattern_id: uuid.UUID, rating: float) -> None
 
 def delete_pattern(session: Session, pattern_id: uuid.UUID) -> None:
     """Delete a pattern (its forks keep existing without an original)."""
-    session.delete(_row(session, pattern_id))
+    row = _row(session, pattern_id)
+    remove_pattern_vector(session, pattern_id)
+    session.delete(row)
 
 
 def list_patterns(

@@ -311,21 +311,25 @@ def generate_chords(request: GenerationRequest) -> BeatPattern:
     hits = sorted(_rhythm(style.chord_rhythm, request.density, request.complexity))
     bar_steps = request.steps_per_bar
     starts = sorted({round(pos * sixteenth) for pos, *_ in hits})
+    plan = []  # the bar's hits on the grid: step in the bar, length, look-ahead, velocity, voices
+    for pos, length16, velocity, which, anticipates in hits:
+        in_bar = round(pos * sixteenth)
+        later = [s for s in starts if s > in_bar]
+        gap = (later[0] if later else bar_steps) - in_bar
+        ahead = round(2 * sixteenth) if anticipates else 0
+        plan.append((in_bar, max(1, min(round(length16 * sixteenth), gap)), ahead, velocity, which))
     notes: dict[tuple[int, int], Note] = {}
     for bar in range(request.bars):
-        for pos, length16, velocity, which, anticipates in hits:
-            in_bar = round(pos * sixteenth)
-            step = bar * bar_steps + in_bar
-            later = [s for s in starts if s > in_bar]
-            gap = (later[0] if later else bar_steps) - in_bar
-            length = max(1, min(round(length16 * sixteenth), gap, request.total_steps - step))
-            lookup = step + (round(2 * sixteenth) if anticipates else 0)
-            for pitch in _voices(voicing_at(lookup), which, low):
+        origin = bar * bar_steps
+        for in_bar, length, ahead, velocity, which in plan:
+            step = origin + in_bar
+            played = min(length, request.total_steps - step)
+            for pitch in _voices(voicing_at(step + ahead), which, low):
                 if (step, pitch) not in notes:
                     notes[(step, pitch)] = Note(
-                        step, pitch, humanized(velocity, rng, request.humanize), length
+                        step, pitch, humanized(velocity, rng, request.humanize), played
                     )
-    ordered = tuple(sorted(notes.values()))
+    ordered = list(notes.values())
     metadata = base_metadata(request, ALGORITHM)
     metadata.update(
         progression=progression.to_metadata(request.key_note),

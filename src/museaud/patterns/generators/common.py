@@ -63,39 +63,35 @@ class Style:
     protected: tuple[str, ...] = ("clave",)
 
 
-def _style(**fields: Any) -> Style:
-    return Style(**fields)
-
-
 STYLES: dict[str, Style] = {
     s.name: s
     for s in (
-        _style(
+        Style(
             name="salsa", title="Salsa", family="latin", flavor="salsa", default_scale="major",
             default_bpm=180, major=("I IV V IV",), minor=("i iv V iv",), chord_beats=2,
             jazz_major="ii7 V7 Imaj7 vi7", jazz_minor="iiø7 V7 i7 i7", chord_rhythm="montuno",
             bass_idiom="tumbao", chord_instrument="piano", bass_instrument="bass",
             melody_instrument="trumpet", syncopation=0.55,
-            drum_density=(0.58, 2.54, 0.42),
+            drum_density=(0.62, 2.45, 0.34),
         ),
-        _style(
+        Style(
             name="son_montuno", title="Son montuno", family="latin", flavor="son_montuno",
             default_scale="major", default_bpm=110, major=("I IV V IV", "I V V I"),
             minor=("i iv V iv",), chord_beats=2, jazz_major="ii7 V7 Imaj7 Imaj7",
             jazz_minor="iiø7 V7 i7 i7", chord_rhythm="montuno", bass_idiom="tumbao",
             chord_instrument="piano", bass_instrument="bass", melody_instrument="trumpet",
             syncopation=0.5,
-            drum_density=(0.72, 2.03, 0.35),
+            drum_density=(0.73, 2.03, 0.34),
         ),
-        _style(
+        Style(
             name="mambo", title="Mambo", family="latin", flavor="mambo", default_scale="major",
             default_bpm=200, major=("I IV V IV",), minor=("i iv V iv",), chord_beats=2,
             jazz_major="ii7 V7 Imaj7 vi7", jazz_minor="iiø7 V7 i7 i7", chord_rhythm="montuno",
             bass_idiom="tumbao", chord_instrument="piano", bass_instrument="bass",
             melody_instrument="trumpet", syncopation=0.55,
-            drum_density=(0.88, 0.69, 0.31),
+            drum_density=(0.93, 0.61, 0.21),
         ),
-        _style(
+        Style(
             name="bossa_nova", title="Bossa nova", family="latin", flavor="bossa-nova",
             default_scale="major", default_bpm=130, major=("Imaj7 vi7 ii7 V7",),
             minor=("i7 iv7 V7 i7",), jazz_major="iii7 vi7 ii7 V7", always_sevenths=True,
@@ -103,95 +99,95 @@ STYLES: dict[str, Style] = {
             bass_instrument="bass", melody_instrument="strings", syncopation=0.45,
             protected=("snare",), drum_density=(0.62, 0.58, 0.02),
         ),
-        _style(
+        Style(
             name="cha_cha_cha", title="Cha-cha-chá", family="latin", flavor="cha_cha_cha",
             default_scale="major", default_bpm=120, major=("I V V I", "I IV V I"),
             minor=("i V V i",), jazz_major="ii7 V7 Imaj7 vi7", jazz_minor="iiø7 V7 i7 i7",
             chord_rhythm="guajeo", bass_idiom="cha_cha", chord_instrument="piano",
             bass_instrument="bass", melody_instrument="strings", syncopation=0.35,
-            drum_density=(0.68, 0.8, 0.31),
+            drum_density=(0.71, 0.72, 0.23),
         ),
-        _style(
+        Style(
             name="merengue", title="Merengue", family="latin", flavor="merengue",
             default_scale="major", default_bpm=150, major=("I V V I", "I IV V I"),
             minor=("i V V i",), chord_rhythm="offbeats", bass_idiom="merengue",
             chord_instrument="piano", bass_instrument="bass", melody_instrument="trumpet",
             syncopation=0.4,
-            drum_density=(0.97, 0.5, 0.12),
+            drum_density=(0.96, 0.51, 0.13),
         ),
-        _style(
+        Style(
             name="bachata", title="Bachata", family="latin", flavor="bachata",
             default_scale="major", default_bpm=128, major=("I IV V",), minor=("i iv V",),
             chord_rhythm="arpeggio", bass_idiom="bachata", chord_instrument="guitar",
             bass_instrument="electric_bass", melody_instrument="guitar", syncopation=0.3,
             drum_density=(0.99, 0.3, 0.07),
         ),
-        _style(
+        Style(
             name="house", title="House", family="kit", default_scale="minor", default_bpm=124,
             major=("vi IV I V", "I V vi IV"), minor=("i VI III VII", "i iv VI VII"),
             jazz_major="ii7 V7 Imaj7 vi7", jazz_minor="i7 iv7 i7 VImaj7", chord_rhythm="stabs",
             bass_idiom="offbeat", chord_instrument="organ", bass_instrument="synth_bass",
             melody_instrument="lead", syncopation=0.45,
-            drum_density=(0.54, 0.42, 0.7),
+            drum_density=(0.54, 0.45, 0.76),
         ),
-        _style(
+        Style(
             name="techno", title="Techno", family="kit", default_scale="minor", default_bpm=130,
             major=("I I IV IV",), minor=("i i VII VII", "i i iv iv"), chord_rhythm="stabs",
             bass_idiom="rolling", chord_instrument="pad", bass_instrument="synth_bass",
             melody_instrument="lead", syncopation=0.5,
-            drum_density=(0.44, 0.51, 0.57),
+            drum_density=(0.43, 0.55, 0.62),
         ),
-        _style(
+        Style(
             name="hip_hop", title="Hip-hop", family="kit", default_scale="minor", default_bpm=90,
             major=("IV V iii vi",), minor=("i VI", "i iv VI V"), jazz_major="IVmaj7 V7 iii7 vi7",
             jazz_minor="i7 iv7 VImaj7 V7", chord_rhythm="pads", bass_idiom="kick_follow",
             chord_instrument="electric_piano", bass_instrument="synth_bass",
             melody_instrument="electric_piano", syncopation=0.4,
-            drum_density=(0.56, 0.45, 0.56),
+            drum_density=(0.56, 0.47, 0.57),
         ),
-        _style(
+        Style(
             name="trap", title="Trap", family="kit", default_scale="minor", default_bpm=140,
             major=("I vi IV V",), minor=("i VI", "i iv VI V"), chord_rhythm="pads",
             bass_idiom="kick_follow", chord_instrument="pad", bass_instrument="synth_bass",
             melody_instrument="lead", syncopation=0.45,
-            drum_density=(0.6, 0.76, 0.18),
+            drum_density=(0.66, 0.76, 0.16),
         ),
-        _style(
+        Style(
             name="rock", title="Rock", family="kit", default_scale="major", default_bpm=120,
             major=("I IV V IV", "I V vi IV"), minor=("i VI VII i", "i VII VI VII"),
             chord_rhythm="eighths", bass_idiom="eighths", chord_instrument="guitar",
             bass_instrument="electric_bass", melody_instrument="guitar", syncopation=0.2,
-            drum_density=(0.58, 0.82, 0.14),
+            drum_density=(0.63, 0.81, 0.13),
         ),
-        _style(
+        Style(
             name="pop", title="Pop", family="kit", default_scale="major", default_bpm=110,
             major=("vi IV I V", "I V vi IV"), minor=("i VI III VII",),
             jazz_major="ii7 V7 Imaj7 vi7", chord_rhythm="pads", bass_idiom="eighths",
             chord_instrument="piano", bass_instrument="electric_bass", melody_instrument="lead",
             syncopation=0.3,
-            drum_density=(0.53, 0.52, 0.52),
+            drum_density=(0.52, 0.56, 0.47),
         ),
-        _style(
+        Style(
             name="funk", title="Funk", family="kit", default_scale="dorian", default_bpm=105,
             major=("I7 IV7", "I7"), minor=("i7 IV7", "i7", "i7 iv7"), chord_rhythm="chank",
             bass_idiom="funk", chord_instrument="electric_piano", bass_instrument="electric_bass",
             melody_instrument="trumpet", syncopation=0.55,
             always_sevenths=True,
-            drum_density=(0.59, 0.79, 0.33),
+            drum_density=(0.65, 0.77, 0.34),
         ),
-        _style(
+        Style(
             name="reggaeton", title="Reggaeton", family="kit", default_scale="minor",
             default_bpm=95, major=("vi IV I V",), minor=("i VI III VII",), chord_rhythm="dembow",
             bass_idiom="tresillo", chord_instrument="pad", bass_instrument="synth_bass",
             melody_instrument="lead", syncopation=0.5,
-            drum_density=(0.49, 0.55, 0.17),
+            drum_density=(0.49, 0.54, 0.17),
         ),
-        _style(
+        Style(
             name="drum_and_bass", title="Drum and bass", family="kit", default_scale="minor",
             default_bpm=174, major=("I vi IV V",), minor=("i VI", "i iv VI VII"),
             chord_rhythm="pads", bass_idiom="sub", chord_instrument="pad",
             bass_instrument="synth_bass", melody_instrument="lead", syncopation=0.45,
-            drum_density=(0.55, 0.79, 0.52),
+            drum_density=(0.56, 0.8, 0.55),
         ),
     )
 }  # fmt: skip

@@ -91,10 +91,11 @@ KIT_GROOVES: dict[str, dict[str, tuple[str, str, str]]] = {
         "ride":       ("", "", "..o...o...o...o."),
     },
 }  # fmt: skip
-"""The kit styles' grooves (sources in docs/generation.md): house and techno four on the floor
-with off-beat open hats; boom-bap hip-hop; trap with the half-time snare on 3; rock and pop
-backbeats; funk with sixteenth hats; reggaeton's dembow (kick on every beat, snare on the
-'a' of 1, the '&' of 2, the 'a' of 3 and the '&' of 4); drum and bass two-step."""
+"""The kit styles' grooves, the textbook drum-machine skeletons of each genre (as the flavours'
+kits in docs/rhythms.md): house and techno four on the floor with off-beat open hats;
+boom-bap hip-hop; trap with the half-time snare on 3; rock and pop backbeats; funk with
+sixteenth hats; reggaeton's dembow (kick on every beat, snare on the 'a' of 1, the '&' of 2,
+the 'a' of 3 and the '&' of 4); drum and bass two-step."""
 
 GHOST_STYLES = ("funk", "hip_hop", "drum_and_bass")
 """Styles whose snare plays ghost notes between the backbeats as complexity grows."""
@@ -114,7 +115,24 @@ FILL_FROM = 0.45
 LATIN_OPTIONAL = ("maracas", "shaker", "guiro", "tambourine", "timbales", "bongo")
 """Latin parts left out first, in this order, as density falls below 0.4."""
 LATIN_FILL = ("timbales", "conga", "bongo", "tambora", "bongo_bachata")
-GHOST_STROKES = {"conga": "heel", "bongo": "low", "timbales": "low", "tambora": "muted"}
+GHOST_STROKES = {"conga": "heel", "bongo": "low", "tambora": "muted"}
+"""The soft stroke each hand drum fills the gaps with as complexity grows."""
+SWAP_STROKES = {
+    "conga": ("open", "slap", "mute"),
+    "bongo": ("high", "low"),
+    "bongo_bachata": ("high", "low"),
+    "tambora": ("open", "slap"),
+}
+"""Strokes a hand drum may trade for one another (open for slap …); bells, shakers and the
+timbales' cáscara keep their pattern."""
+FILL_STROKES = {
+    "timbales": ("high", "low"),
+    "conga": ("slap", "open", "low_open"),
+    "bongo": ("high", "low"),
+    "bongo_bachata": ("high", "low"),
+    "tambora": ("slap", "open"),
+}
+"""The drum heads a Latin fill runs over, in turn."""
 
 
 def is_drum(instrument_id: str) -> bool:
@@ -135,11 +153,11 @@ def _tier_chances(request: GenerationRequest) -> tuple[float, float]:
 
 
 def _tab(line: str, rng: random.Random, chance: float) -> list[tuple[int, int]]:
-    return [
-        (pos, TAB_VELOCITY[letter])
-        for pos, letter in enumerate(line)
-        if letter != "." and (chance >= 1.0 or rng.random() < chance)
-    ]
+    """The hits of a tab line, all of them with the given chance, else none: a drummer adds a
+    figure (sixteenth hats, the ghosted kick), not scattered hits."""
+    if not line or (chance < 1.0 and rng.random() >= chance):
+        return []
+    return [(pos, TAB_VELOCITY[letter]) for pos, letter in enumerate(line) if letter != "."]
 
 
 def _kit(request: GenerationRequest, style: Style) -> tuple[Part, ...]:
@@ -276,6 +294,7 @@ def _latin(request: GenerationRequest, style: Style) -> tuple[BeatPattern, tuple
         p.instrument for p in parts if (p.enabled or joining) and p.instrument not in dropped
     }
     fill_voice = next((name for name in LATIN_FILL if name in playing), None)
+    dynamics = request.rng("velocity")  # humanize never changes which notes are played
     result = []
     for part in parts:
         programs = part.programs
@@ -293,11 +312,25 @@ def _latin(request: GenerationRequest, style: Style) -> tuple[BeatPattern, tuple
             active_program=active,
             enabled=part.instrument in playing,
         )
-        if varied.enabled and not protected:
-            notes = _latin_variations(
-                request, varied, rng, (steps_per_bar, total), varied.instrument == fill_voice
-            )
-            varied = varied.with_notes(untangled(notes))
+        if varied.enabled:
+            notes = list(varied.notes)
+            if not protected:
+                notes = untangled(
+                    _latin_variations(
+                        request,
+                        varied,
+                        rng,
+                        (steps_per_bar, total),
+                        varied.instrument == fill_voice,
+                    )
+                )
+            played = [
+                Note(n.step, n.pitch, humanized(n.velocity, dynamics, request.humanize), n.length)
+                for n in notes
+            ]
+            renewed = list(varied.programs)
+            renewed[active] = Program(renewed[active].name, tuple(played))  # already in order
+            varied = replace(varied, programs=tuple(renewed))
         result.append(varied)
     return source, tuple(result)
 
@@ -315,7 +348,6 @@ def _latin_variations(
     notes = list(part.notes)
     if instrument is None or not instrument.strokes:
         return notes
-    keys = sorted(set(instrument.strokes.values()))
     taken = {n.step for n in notes}
     sixteenth = steps_per_bar // 16 if steps_per_bar % 16 == 0 else max(1, steps_per_bar // 8)
     ghost_name = GHOST_STROKES.get(part.instrument)
@@ -324,36 +356,39 @@ def _latin_variations(
         for step in range(0, total, sixteenth):
             if step not in taken and step % (4 * sixteenth) and rng.random() < chance:
                 notes.append(Note(step, instrument.strokes[ghost_name], 38))
-    if len(keys) > 1:
+    swappable = sorted(
+        {
+            instrument.strokes[n]
+            for n in SWAP_STROKES.get(part.instrument, ())
+            if n in instrument.strokes
+        }
+    )
+    if len(swappable) > 1:
         swap = 0.15 * request.complexity
         for index, note in enumerate(notes):
-            off_beat = note.step % (4 * sixteenth) != 0
             if (
                 note.step >= steps_per_bar
-                and off_beat
+                and note.step % (4 * sixteenth)
+                and note.pitch in swappable
                 and note.velocity > 50
                 and rng.random() < swap
             ):
-                others = [k for k in keys if k != note.pitch]
+                others = [key for key in swappable if key != note.pitch]
                 notes[index] = replace(note, pitch=rng.choice(others))
-    bars = total // steps_per_bar
-    if fills and bars >= 2 and request.complexity >= FILL_FROM:
-        notes = _latin_fill(request, notes, keys, total, sixteenth)
+    heads = [
+        instrument.strokes[n]
+        for n in FILL_STROKES.get(part.instrument, ())
+        if n in instrument.strokes
+    ]
+    if fills and heads and total // steps_per_bar >= 2 and request.complexity >= FILL_FROM:
+        beats = 2 if request.complexity >= 0.75 else 1
+        start = total - beats * 4 * sixteenth
+        notes = [n for n in notes if n.step < start]
+        count = beats * 4
+        for index in range(count):
+            velocity = 80 + 35 * index // (count - 1)
+            notes.append(Note(start + index * sixteenth, heads[index % len(heads)], velocity))
     return notes
-
-
-def _latin_fill(
-    request: GenerationRequest, notes: list[Note], keys: list[int], total: int, sixteenth: int
-) -> list[Note]:
-    beats = 2 if request.complexity >= 0.75 else 1
-    start = total - beats * 4 * sixteenth
-    kept = [n for n in notes if n.step < start]
-    count = beats * 4
-    for index in range(count):
-        kept.append(
-            Note(start + index * sixteenth, keys[index % len(keys)], 80 + 35 * index // (count - 1))
-        )
-    return kept
 
 
 def generate_drums(request: GenerationRequest) -> BeatPattern:
@@ -362,18 +397,6 @@ def generate_drums(request: GenerationRequest) -> BeatPattern:
     metadata = base_metadata(request, ALGORITHM)
     if style.family == "latin":
         source, parts = _latin(request, style)
-        rng = request.rng("velocity")
-        parts = tuple(
-            part.with_notes(
-                [
-                    Note(n.step, n.pitch, humanized(n.velocity, rng, request.humanize), n.length)
-                    for n in part.notes
-                ]
-            )
-            if part.enabled
-            else part
-            for part in parts
-        )
         steps_per_beat = request.steps_per_beat
         if request.steps_per_beat % source.steps_per_beat:
             steps_per_beat = source.steps_per_beat

@@ -156,7 +156,9 @@ def generate_melody(
         interval = pool[proposal] - pool[index] if number else 0
         index = proposal
         velocity = 98 if strong else 84
-        notes.append(Note(step, pool[index], humanized(velocity, dynamics, request.humanize), length))
+        notes.append(
+            Note(step, pool[index], humanized(velocity, dynamics, request.humanize), length)
+        )
     metadata = base_metadata(request, ALGORITHM)
     metadata.update(
         progression=progression.to_metadata(request.key_note),

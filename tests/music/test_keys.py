@@ -1,0 +1,58 @@
+"""Keys, Camelot codes and which keys mix: checked against the published Camelot wheel."""
+
+from __future__ import annotations
+
+import pytest
+
+from museaud.music.keys import Key, are_neighbours, camelot, from_camelot
+
+WHEEL = {  # the Camelot wheel as DJs print it
+    "1A": "G# minor", "1B": "B major", "2A": "D# minor", "2B": "F# major",
+    "3A": "A# minor", "3B": "C# major", "4A": "F minor", "4B": "G# major",
+    "5A": "C minor", "5B": "D# major", "6A": "G minor", "6B": "A# major",
+    "7A": "D minor", "7B": "F major", "8A": "A minor", "8B": "C major",
+    "9A": "E minor", "9B": "G major", "10A": "B minor", "10B": "D major",
+    "11A": "F# minor", "11B": "A major", "12A": "C# minor", "12B": "E major",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "name"), sorted(WHEEL.items()))
+def test_camelot_codes_match_the_wheel(code: str, name: str) -> None:
+    key = Key.parse(name)
+    assert camelot(key.note, key.scale) == code
+    assert key.camelot == code
+    assert from_camelot(code) == key
+    assert str(key) == name
+
+
+def test_keys_parse_from_the_ways_people_write_them() -> None:
+    assert Key.parse("Bbm") == Key(10, "minor")
+    assert Key.parse("Ebmaj") == Key(3, "major")
+    assert Key.parse("f# minor") == Key(6, "minor")
+    assert Key.parse("C") == Key(0, "major")
+    assert Key.parse("8a") == Key(9, "minor")
+    with pytest.raises(ValueError):
+        Key.parse("H minor")
+    with pytest.raises(ValueError):
+        from_camelot("13A")
+    with pytest.raises(ValueError):
+        Key(0, "dorian")
+
+
+def test_relative_keys_share_a_number_on_the_wheel() -> None:
+    assert Key.parse("C major").relative == Key.parse("A minor")
+    assert Key.parse("A minor").relative == Key.parse("C major")
+    for code in WHEEL:
+        key = from_camelot(code)
+        assert key.relative.camelot[:-1] == code[:-1]
+
+
+def test_neighbours_are_same_relative_or_a_fifth_away() -> None:
+    d_minor = Key.parse("D minor")
+    assert are_neighbours(d_minor, d_minor)
+    assert are_neighbours(d_minor, Key.parse("F major"))  # relative
+    assert are_neighbours(d_minor, Key.parse("A minor"))  # a fifth up
+    assert are_neighbours(d_minor, Key.parse("G minor"))  # a fifth down
+    assert not are_neighbours(d_minor, Key.parse("D major"))
+    assert not are_neighbours(d_minor, Key.parse("E minor"))
+    assert not are_neighbours(d_minor, Key.parse("C major"))
