@@ -14,7 +14,6 @@ from museaud import __version__
 from museaud.accounts.preferences import load_ui_state, save_ui_state, update_preferences
 from museaud.app import App
 from museaud.ui.main_window import MainWindow
-from museaud.ui.preferences_dialog import PreferencesDialog
 from museaud.ui.views import BeatMachineView, EmptyStateView, LibraryView
 
 if TYPE_CHECKING:
@@ -98,16 +97,25 @@ def test_menus_hold_import_preferences_quit_and_about(qtbot: QtBot, app: App) ->
     assert window.about_action in menus["Help"].actions()
 
 
-def test_import_folder_is_disabled_and_says_when_it_arrives(qtbot: QtBot, app: App) -> None:
-    window = open_window(qtbot, app)
+def test_import_folder_opens_the_import_dialog(qtbot: QtBot, app: App) -> None:
+    from museaud.ui.import_dialog import ImportDialog
 
-    assert not window.import_folder_action.isEnabled()
-    assert window.import_folder_action.toolTip().lower() == "arrives with the import feature"
+    window = open_window(qtbot, app)
     library = window.views["library"]
     assert isinstance(library, LibraryView)
+    assert window.import_folder_action.isEnabled()
+    assert window.import_folder_action.shortcut().toString() == "Ctrl+I"
     assert library.action_button.text() == "Import Folder…"
-    assert not library.action_button.isEnabled()
+    assert library.action_button.isEnabled()
     assert library.action_button.toolTip() == window.import_folder_action.toolTip()
+
+    qtbot.mouseClick(library.action_button, Qt.MouseButton.LeftButton)
+
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert not dialog.import_button.isEnabled()  # no folder chosen yet
+    assert window.open_import_dialog() is dialog  # a second request raises the same one
+    dialog.reject()
 
 
 def test_each_empty_view_says_how_to_start(qtbot: QtBot, app: App) -> None:
@@ -118,6 +126,8 @@ def test_each_empty_view_says_how_to_start(qtbot: QtBot, app: App) -> None:
     assert "tempo, key, loudness and sections" in library.body_label.text()
     assert library.state.command == "museaud import PATH"
     for view in window.views.values():
+        if isinstance(view, BeatMachineView):
+            continue  # the beat machine has its editor
         assert isinstance(view, EmptyStateView)  # until the features arrive
         assert view.title
         assert view.state.how_to_start
@@ -227,30 +237,31 @@ def test_about_names_version_store_and_schema_revision(qtbot: QtBot, app: App) -
     assert app.store.revision in text
 
 
-def test_beat_machine_shows_the_saved_defaults(qtbot: QtBot, app: App) -> None:
+def test_beat_machine_starts_a_pattern_from_the_saved_defaults(qtbot: QtBot, app: App) -> None:
     with app.session() as session:
         update_preferences(
-            session, app.local_user_id, default_bpm=96, default_key_note=9, default_scale="minor"
+            session,
+            app.local_user_id,
+            default_bpm=96,
+            default_key_note=9,
+            default_scale="minor",
+            default_flavor="Merengue",
         )
     window = open_window(qtbot, app)
 
     beat_machine = window.views["beat_machine"]
     assert isinstance(beat_machine, BeatMachineView)
-    assert "96 BPM in A minor" in beat_machine.start_label.text()
-
-
-def test_beat_machine_button_opens_preferences(qtbot: QtBot, app: App) -> None:
-    window = open_window(qtbot, app)
-    beat_machine = window.views["beat_machine"]
-    assert isinstance(beat_machine, BeatMachineView)
-    window.show_view("beat_machine")
-
-    qtbot.mouseClick(beat_machine.action_button, Qt.MouseButton.LeftButton)
-
-    dialog = window.findChild(PreferencesDialog)
-    assert dialog is not None
-    assert dialog.isVisible()
-    dialog.reject()
+    pattern = beat_machine.draft.pattern
+    assert (pattern.bpm, pattern.key_note, pattern.scale, pattern.flavor) == (
+        96,
+        9,
+        "minor",
+        "Merengue",
+    )
+    assert beat_machine.controls.bpm_spin.value() == 96
+    assert beat_machine.controls.key_combo.currentText() == "A"
+    assert beat_machine.controls.flavor_combo.currentText() == "Merengue"
+    assert beat_machine.draft.is_new
 
 
 def test_saved_preferences_change_theme_and_defaults(qtbot: QtBot, app: App) -> None:
@@ -264,7 +275,7 @@ def test_saved_preferences_change_theme_and_defaults(qtbot: QtBot, app: App) -> 
     assert window.preferences.default_bpm == 174
     beat_machine = window.views["beat_machine"]
     assert isinstance(beat_machine, BeatMachineView)
-    assert "174 BPM" in beat_machine.start_label.text()
+    assert beat_machine.draft.pattern.bpm == 174  # the untouched new pattern follows
     window_colour = QApplication.palette().color(QPalette.ColorRole.Window)
     assert window_colour.lightness() < 80
 

@@ -9,15 +9,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from museaud.accounts.preferences import update_preferences
 from museaud.app import App
+from museaud.patterns.flavors import build_pattern
+from museaud.patterns.service import save_pattern
 from museaud.ui.main_window import MainWindow
 from museaud.ui.preferences_dialog import PreferencesDialog
-from museaud.ui.theme import apply_theme
+from museaud.ui.theme import apply_theme, current_theme_colors
+from museaud.ui.views import BeatMachineView
 
 if TYPE_CHECKING:
     from tests.ui.conftest import FakeDevices
@@ -111,3 +115,61 @@ def test_preferences_error_screenshot(qtbot: QtBot, app: App, screenshot_dir: Pa
     assert not dialog.apply()
 
     save_screenshot(qtbot, dialog, screenshot_dir / "preferences_error_light.png")
+
+
+def open_beat_machine(qtbot: QtBot, app: App) -> tuple[MainWindow, BeatMachineView]:
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_view("beat_machine")
+    view = window.views["beat_machine"]
+    assert isinstance(view, BeatMachineView)
+    return window, view
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_beat_machine_salsa_screenshot(
+    qtbot: QtBot, app: App, screenshot_dir: Path, theme: str
+) -> None:
+    apply_theme(theme)
+    window, view = open_beat_machine(qtbot, app)
+    salsa = build_pattern("salsa")
+    view.draft.load(salsa)
+
+    image = save_screenshot(qtbot, window, screenshot_dir / f"beat_machine_salsa_{theme}.png")
+
+    assert (image.width(), image.height()) == (1280, 800)
+    clave = [part.instrument for part in salsa.parts].index("clave")
+    first_hit = min(salsa.part("clave").notes).step
+    pad = view.grid.cell_rect(clave, first_hit)
+    corner = view.grid.mapTo(window, pad.topLeft() + QPoint(3, 3))
+    drawn = QColor(image.pixel(corner))
+    accent = QColor(current_theme_colors().accent)
+    assert abs(drawn.hsvHue() - accent.hsvHue()) < 12  # the clave's hit is painted in the accent
+    assert drawn.hsvSaturation() > 120
+    last = view.grid.cell_rect(len(salsa.parts) - 1, salsa.total_steps - 1)
+    assert view.grid.mapTo(window, last.bottomRight()).x() < 1280  # the whole grid shows
+    assert view.grid.visibleRegion().boundingRect().contains(last)
+
+
+def test_beat_machine_at_work_screenshot(qtbot: QtBot, app: App, screenshot_dir: Path) -> None:
+    with app.session() as session:
+        for name in ("son-montuno", "merengue", "house"):
+            save_pattern(session, build_pattern(name))
+    window, view = open_beat_machine(qtbot, app)
+    view.generate_panel.set_engine("drums")
+    view.generate_panel.follow_flavor("salsa")
+    view.generate_panel.seed_spin.setValue(11)
+    assert view.generate() is not None
+    view.generate_panel.stars.set_rating(4)
+    view.browser.show_shelf("generated")
+
+    save_screenshot(qtbot, window, screenshot_dir / "beat_machine_generated_light.png")
+
+    view.save()
+    view.browser.show_shelf("similar")
+    view.generate_panel.set_engine("bass")
+    view.generate()
+    save_screenshot(qtbot, window, screenshot_dir / "beat_machine_bass_light.png")

@@ -126,6 +126,14 @@ def _database(painter: QPainter) -> None:
     painter.drawArc(QRectF(5, 10, 14, 5), 180 * 16, 180 * 16)
 
 
+def _dice(painter: QPainter) -> None:
+    """A die showing five: a rounded square with five pips (a random seed)."""
+    painter.drawRoundedRect(QRectF(3.5, 3.5, 17, 17), 3.5, 3.5)
+    for x, y in ((8, 8), (16, 8), (12, 12), (8, 16), (16, 16)):
+        with _filled(painter):
+            painter.drawEllipse(QPointF(x, y), 1.1, 1.1)
+
+
 @contextmanager
 def _filled(painter: QPainter) -> Iterator[None]:
     """Within the block, shapes are filled with the pen colour."""
@@ -148,6 +156,7 @@ GLYPHS: dict[str, Callable[[QPainter], None]] = {
     "speaker": _speaker,
     "midi": _midi,
     "database": _database,
+    "dice": _dice,
 }
 
 
