@@ -15,7 +15,7 @@ import pytest
 from museaud.app import App
 from museaud.paths import Paths, default_paths
 
-pytest_plugins = ["tests.support.postgres", "tests.support.jack"]
+pytest_plugins = ["tests.support.postgres", "tests.support.jack", "tests.support.audio"]
 
 
 @pytest.fixture(autouse=True)

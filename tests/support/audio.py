@@ -35,17 +35,8 @@ PROGRESSIONS = {
     "minor": ((0, 3, 4, 0), (0, 5, 3, 4), (0, 6, 5, 4), (0, 3, 6, 4)),
 }
 # General MIDI drum keys
-KICK, SNARE, CLAP, CLOSED_HAT, OPEN_HAT, RIDE, CRASH, RIM, SHAKER = (
-    36,
-    38,
-    39,
-    42,
-    46,
-    51,
-    49,
-    37,
-    70,
-)
+KICK, SNARE, CLAP, RIM, CRASH = 36, 38, 39, 37, 49
+CLOSED_HAT, OPEN_HAT, RIDE, SHAKER = 42, 46, 51, 70
 
 # Encoders for the copies: extension -> ffmpeg codec arguments.
 ENCODINGS: dict[str, tuple[str, ...]] = {
@@ -53,10 +44,7 @@ ENCODINGS: dict[str, tuple[str, ...]] = {
     "ogg": ("-codec:a", "libvorbis", "-q:a", "4"),
     "oga": ("-codec:a", "libvorbis", "-q:a", "4"),
     "opus": ("-codec:a", "libopus", "-b:a", "96k"),
-    "flac": (
-        "-codec:a",
-        "flac",
-    ),
+    "flac": ("-codec:a", "flac"),
     "m4a": ("-codec:a", "aac", "-b:a", "160k"),
     "aiff": ("-codec:a", "pcm_s16be"),
 }
@@ -440,12 +428,12 @@ GROOVE_TEMPI: dict[str, tuple[float, float]] = {
     "four_on_floor": (118, 132),
     "backbeat": (72, 160),
     "boom_bap": (80, 98),
-    "two_step": (160, 180),
+    "two_step": (164, 180),
     "half_time": (130, 150),
     "dembow": (88, 102),
     "shuffle": (100, 130),
     "breakbeat": (126, 140),
-    "arpeggio": (70, 96),
+    "arpeggio": (70, 92),
 }
 CHORD_PROGRAMS = (0, 4, 48, 89, 16, 24, 5, 81)  # piano, e-piano, strings, pad, organ, guitar ...
 BASS_PROGRAMS = (33, 38, 32, 39, 34)
@@ -461,7 +449,8 @@ def corpus_pieces(count: int = 48, *, seconds: tuple[float, float] = (60.0, 90.0
         key_note, scale = (index * 7) % 12, ("major", "minor")[(index // 12) % 2]
         groove = grooves[index % len(grooves)]
         low, high = GROOVE_TEMPI[groove]
-        tempo = round(rng.uniform(low, high) * 2) / 2
+        spread = (index // len(grooves) * 0.618034 + 0.1) % 1.0  # golden-ratio steps fill the range
+        tempo = round((low + (high - low) * spread) * 2) / 2
         pieces.append(
             Piece(
                 name=f"{index:02d}_{groove}_{tempo:g}_{NOTE_NAMES[key_note].replace('#', 's')}"

@@ -89,6 +89,6 @@ def from_camelot(code: str) -> Key:
 
 def are_neighbours(a: Key, b: Key) -> bool:
     """True when two keys mix well: the same key, its relative, or a fifth up or down."""
-    if a == b or a.relative == b:
+    if b in (a, a.relative):
         return True
     return a.scale == b.scale and (a.note - b.note) % 12 in (5, 7)
