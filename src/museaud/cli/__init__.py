@@ -9,7 +9,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from museaud import __version__
-from museaud.cli import patterns
+from museaud.cli import library, patterns
 from museaud.cli.common import EXIT_FAILED, EXIT_USAGE, CommandError, print_json, warn
 from museaud.paths import default_paths
 
@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     prefs.add_argument("--json", action="store_true", help="print the preferences as JSON")
     prefs.set_defaults(handler=cmd_prefs)
 
+    library.add_commands(commands)
     patterns.add_commands(commands)
     return parser
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import logging
 import platform
+from pathlib import Path
 from typing import Any
 
 from PySide6 import __version__ as pyside_version
@@ -42,9 +43,10 @@ from museaud.accounts.preferences import Preferences, load_preferences, load_ui_
 from museaud.app import App
 from museaud.audio.devices import AudioDevices, MidiPorts, list_audio_outputs, list_midi_outputs
 from museaud.ui.glyphs import app_icon, glyph_icon
+from museaud.ui.import_dialog import ImportDialog
 from museaud.ui.preferences_dialog import PreferencesDialog
 from museaud.ui.theme import apply_theme, current_theme_colors
-from museaud.ui.views import VIEW_CLASSES, View
+from museaud.ui.views import VIEW_CLASSES, LibraryView, View
 from museaud.ui.widgets import StatusItem, scaled_font, separator
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,7 @@ UI_STATE_COMPONENT = "main_window"
 DEFAULT_SIZE = QSize(1280, 800)
 DEFAULT_SIDEBAR_WIDTH = 224
 MIN_SIDEBAR_WIDTH = 170
-IMPORT_PENDING_TIP = "Arrives with the import feature"
+IMPORT_TIP = "Import folders of audio: tags, tempo, key, loudness and sections"
 
 
 def _to_base64(data: QByteArray) -> str:
@@ -175,9 +177,10 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.import_folder_action = QAction("&Import Folder…", self)
-        self.import_folder_action.setEnabled(False)
-        self.import_folder_action.setToolTip(IMPORT_PENDING_TIP)
-        self.import_folder_action.setStatusTip(IMPORT_PENDING_TIP)
+        self.import_folder_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_folder_action.setToolTip(IMPORT_TIP)
+        self.import_folder_action.setStatusTip(IMPORT_TIP)
+        self.import_folder_action.triggered.connect(self._import_folder_chosen)
 
         self.preferences_action = QAction("&Preferences…", self)
         self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
@@ -342,6 +345,28 @@ class MainWindow(QMainWindow):
         return [item.text() for item in (self.audio_status, self.midi_status, self.store_status)]
 
     # dialogs ---------------------------------------------------------------------------------
+
+    def _import_folder_chosen(self) -> None:
+        self.open_import_dialog()
+
+    def open_import_dialog(self, paths: list[Path] | None = None) -> ImportDialog:
+        """Open the import dialog (not modal: the library fills in behind it as tracks come)."""
+        existing = self.findChild(ImportDialog)
+        if existing is not None and existing.isVisible():
+            for path in paths or []:
+                existing.add_folder(path)
+            existing.raise_()
+            existing.activateWindow()
+            return existing
+        dialog = ImportDialog(self.app, self, paths=paths)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        library = self.views.get("library")
+        if isinstance(library, LibraryView):
+            dialog.library_changed.connect(library.schedule_refresh)
+            dialog.import_finished.connect(lambda _summary: library.refresh())
+        self.show_view("library")
+        dialog.show()
+        return dialog
 
     def open_preferences(self) -> PreferencesDialog:
         """Open the preferences dialog (window-modal, returns at once)."""

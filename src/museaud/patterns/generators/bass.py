@@ -8,15 +8,13 @@ the bass rests there, the next one it plays) is the new chord's root.
 
 from __future__ import annotations
 
-from museaud.patterns.generators.chords import Progression, progression_for
+from museaud.patterns.generators.chords import Progression, over_progression, progression_for
 from museaud.patterns.generators.common import (
     GenerationRequest,
-    base_metadata,
     humanized,
     monophonic,
-    untangled,
 )
-from museaud.patterns.model import BeatPattern, Note, Part, Program
+from museaud.patterns.model import BeatPattern, Note
 
 ALGORITHM = "museaud.bass/idiom-roots"
 
@@ -239,25 +237,15 @@ def generate_bass(
             notes.append(Note(step, pitch, humanized(velocity, rng, request.humanize), length))
             previous = pitch
     notes = keep_roots(monophonic(notes, request.total_steps), progression, line)
-    metadata = base_metadata(request, ALGORITHM)
-    metadata.update(
-        progression=progression.to_metadata(request.key_note),
-        numerals=progression.numerals(),
-        chord_names=[span.chord.name(request.key_note) for span in progression.spans],
-        idiom=style.bass_idiom,
-    )
-    return BeatPattern(
-        title=f"{style.title} bass {progression.numerals()}",
+    return over_progression(
+        request,
+        progression,
+        kind="bass",
+        title=f"{style.title} bass",
         description=f"{style.title} {style.bass_idiom} bass on {progression.numerals()}",
         flavor=style.name,
-        bpm=request.tempo_bpm,
-        parts=(Part(instrument, (Program("A", tuple(untangled(notes))),)),),
-        key_note=request.key_note,
-        scale=request.scale_name,
-        bars=request.bars,
-        steps_per_beat=request.steps_per_beat,
-        clave=request.clave,
-        swing=request.swing,
-        kind="bass",
-        metadata=metadata,
+        instrument=instrument,
+        notes=notes,
+        algorithm=ALGORITHM,
+        idiom=style.bass_idiom,
     )

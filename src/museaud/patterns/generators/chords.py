@@ -330,27 +330,17 @@ def generate_chords(request: GenerationRequest) -> BeatPattern:
                         step, pitch, humanized(velocity, rng, request.humanize), played
                     )
     ordered = list(notes.values())
-    metadata = base_metadata(request, ALGORITHM)
-    metadata.update(
-        progression=progression.to_metadata(request.key_note),
-        numerals=progression.numerals(),
-        chord_names=[span.chord.name(request.key_note) for span in progression.spans],
-        rhythm=style.chord_rhythm,
-    )
-    return BeatPattern(
-        title=f"{style.title} chords {progression.numerals()}",
+    return over_progression(
+        request,
+        progression,
+        kind="chords",
+        title=f"{style.title} chords",
         description=f"{style.title} {style.chord_rhythm} comping on {progression.numerals()}",
         flavor=style.name,
-        bpm=request.tempo_bpm,
-        parts=(Part(instrument, (Program("A", tuple(untangled(ordered))),)),),
-        key_note=request.key_note,
-        scale=request.scale_name,
-        bars=request.bars,
-        steps_per_beat=request.steps_per_beat,
-        clave=request.clave,
-        swing=request.swing,
-        kind="chords",
-        metadata=metadata,
+        instrument=instrument,
+        notes=ordered,
+        algorithm=ALGORITHM,
+        rhythm=style.chord_rhythm,
     )
 
 
@@ -374,4 +364,43 @@ def progression_for(
             for span in progression.spans
         ),
         progression.scale,
+    )
+
+
+def over_progression(
+    request: GenerationRequest,
+    progression: Progression,
+    *,
+    kind: str,
+    title: str,
+    description: str,
+    flavor: str,
+    instrument: str,
+    notes: list[Note] | tuple[Note, ...],
+    algorithm: str,
+    **details: Any,
+) -> BeatPattern:
+    """A one-part pattern (bass, chords or melody) over a progression, with the request's grid
+    and the progression recorded in its metadata (numerals and chord names in the key)."""
+    metadata = base_metadata(request, algorithm)
+    metadata.update(
+        progression=progression.to_metadata(request.key_note),
+        numerals=progression.numerals(),
+        chord_names=[span.chord.name(request.key_note) for span in progression.spans],
+        **details,
+    )
+    return BeatPattern(
+        title=f"{title} {progression.numerals()}",
+        description=description,
+        flavor=flavor,
+        bpm=request.tempo_bpm,
+        parts=(Part(instrument, (Program("A", tuple(untangled(notes))),)),),
+        key_note=request.key_note,
+        scale=request.scale_name,
+        bars=request.bars,
+        steps_per_beat=request.steps_per_beat,
+        clave=request.clave,
+        swing=request.swing,
+        kind=kind,
+        metadata=metadata,
     )

@@ -12,14 +12,12 @@ from __future__ import annotations
 import random
 
 from museaud.music.scales import scale
-from museaud.patterns.generators.chords import Progression, progression_for
+from museaud.patterns.generators.chords import Progression, over_progression, progression_for
 from museaud.patterns.generators.common import (
     GenerationRequest,
-    base_metadata,
     humanized,
-    untangled,
 )
-from museaud.patterns.model import BeatPattern, Note, Part, Program
+from museaud.patterns.model import BeatPattern, Note
 
 ALGORITHM = "museaud.melody/call-response"
 
@@ -159,24 +157,14 @@ def generate_melody(
         notes.append(
             Note(step, pool[index], humanized(velocity, dynamics, request.humanize), length)
         )
-    metadata = base_metadata(request, ALGORITHM)
-    metadata.update(
-        progression=progression.to_metadata(request.key_note),
-        numerals=progression.numerals(),
-        chord_names=[span.chord.name(request.key_note) for span in progression.spans],
-    )
-    return BeatPattern(
-        title=f"{style.title} melody {progression.numerals()}",
+    return over_progression(
+        request,
+        progression,
+        kind="melody",
+        title=f"{style.title} melody",
         description=f"{style.title} call-and-response melody over {progression.numerals()}",
         flavor=style.name,
-        bpm=request.tempo_bpm,
-        parts=(Part(instrument, (Program("A", tuple(untangled(notes))),)),),
-        key_note=request.key_note,
-        scale=request.scale_name,
-        bars=request.bars,
-        steps_per_beat=request.steps_per_beat,
-        clave=request.clave,
-        swing=request.swing,
-        kind="melody",
-        metadata=metadata,
+        instrument=instrument,
+        notes=notes,
+        algorithm=ALGORITHM,
     )

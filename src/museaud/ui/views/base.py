@@ -116,6 +116,7 @@ class EmptyStateView(View):
         outer.addLayout(row)
         outer.addStretch(3)
         scroll.setWidget(canvas)
+        self.empty_page = scroll  # a view with content swaps this page for its own
         self.page_layout.addWidget(scroll)
         self.refresh_theme()
 

@@ -1,0 +1,178 @@
+"""The import dialog runs a real import off the GUI thread; the library table fills in."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from tests.support.audio import RenderedCorpus
+from tests.support.library import import_paths, make_library, tag_wav
+from tests.ui.test_screenshots import save_screenshot
+
+from museaud.app import App
+from museaud.library.importer import ImportSummary
+from museaud.ui.import_dialog import ImportDialog, ImportUpdate
+from museaud.ui.library_model import COLUMNS
+from museaud.ui.main_window import MainWindow
+from museaud.ui.theme import apply_theme
+from museaud.ui.views import LibraryView
+
+IMPORT_TIMEOUT_MS = 180_000
+
+
+@pytest.fixture
+def library(tmp_path: Path, rendered_corpus: RenderedCorpus) -> Path:
+    folder = make_library(tmp_path / "Music", rendered_corpus)
+    (folder / "broken download.mp3").write_bytes(os.urandom(20_000))
+    (folder / "empty take.wav").write_bytes(b"")
+    return folder
+
+
+def _run_dialog_import(qtbot: QtBot, dialog: ImportDialog) -> ImportSummary:
+    with qtbot.waitSignal(dialog.import_finished, timeout=IMPORT_TIMEOUT_MS) as finished:
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        assert dialog.is_running()
+        assert not dialog.add_button.isEnabled() and dialog.cancel_button.text() == "Cancel"
+    assert dialog.wait_for_import()
+    summary = finished.args[0]
+    assert isinstance(summary, ImportSummary)
+    return summary
+
+
+def test_the_dialog_shows_progress_failures_and_the_summary(
+    qtbot: QtBot, app: App, library: Path, screenshot_dir: Path
+) -> None:
+    dialog = ImportDialog(app, paths=[library])
+    qtbot.addWidget(dialog)
+    dialog.resize(720, 560)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    shown: list[ImportUpdate] = []
+    original = dialog._show_update
+
+    def record(update: ImportUpdate) -> None:
+        assert threading.current_thread() is threading.main_thread()  # drawn by the GUI
+        shown.append(update)
+        original(update)
+
+    dialog._show_update = record  # type: ignore[method-assign]
+
+    summary = _run_dialog_import(qtbot, dialog)
+
+    assert (summary.new, summary.failed) == (4, 2)
+    assert any(update.progress.phase == "analysing" for update in shown)
+    assert sum(len(update.failures) for update in shown) == 2  # failures arrive as they happen
+    assert (dialog.progress_bar.value(), dialog.progress_bar.maximum()) == (6, 6)
+    rows = [
+        (dialog.failure_list.topLevelItem(row).text(0), dialog.failure_list.topLevelItem(row))
+        for row in range(dialog.failure_list.topLevelItemCount())
+    ]
+    assert sorted(name for name, _item in rows) == ["broken download.mp3", "empty take.wav"]
+    for _name, item in rows:
+        assert item.text(1) and item.toolTip(0).startswith(str(library))
+    assert dialog.failures_heading.text() == "Problems (2)"
+    assert "4 new" in dialog.summary_label.text() and "2 failed" in dialog.summary_label.text()
+    assert dialog.phase_label.text() == "Import finished"
+    assert dialog.cancel_button.text() == "Close" and dialog.import_button.text() == "Import Again"
+
+    save_screenshot(qtbot, dialog, screenshot_dir / "import_dialog.png")
+
+
+def test_cancel_stops_the_import_and_says_how_many_were_kept(
+    qtbot: QtBot, app: App, tmp_path: Path, rendered_corpus: RenderedCorpus, screenshot_dir: Path
+) -> None:
+    folder = tmp_path / "Many"
+    folder.mkdir()
+    for number in range(30):
+        target = folder / f"{number:02d}.wav"
+        shutil.copyfile(rendered_corpus.wav("d_minor_128"), target)
+        tag_wav(target, title=f"Take {number}")
+    dialog = ImportDialog(app, paths=[folder])
+    qtbot.addWidget(dialog)
+    dialog.workers_spin.setValue(1)
+    dialog.resize(720, 560)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    with qtbot.waitSignal(dialog.import_finished, timeout=IMPORT_TIMEOUT_MS) as finished:
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.progress_bar.value() >= 2, timeout=IMPORT_TIMEOUT_MS)
+        assert "files/s" in dialog.rate_label.text() and "left" in dialog.rate_label.text()
+        assert dialog.current_label.text().startswith("Last: ")
+        assert dialog.current_label.toolTip().startswith(str(folder))
+        save_screenshot(qtbot, dialog, screenshot_dir / "import_dialog_running.png")
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        assert dialog.phase_label.text().startswith("Cancelling")
+        assert not dialog.cancel_button.isEnabled()
+
+    summary = finished.args[0]
+    assert summary.cancelled and summary.remaining > 0
+    assert dialog.summary_label.text().startswith(f"Cancelled: {summary.kept:,} tracks kept")
+    assert dialog.wait_for_import()
+    assert dialog.cancel_button.text() == "Close" and dialog.import_button.isEnabled()
+
+
+def test_the_library_shows_the_empty_state_then_a_table_of_tracks(
+    qtbot: QtBot, app: App, library: Path, screenshot_dir: Path
+) -> None:
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.views["library"]
+    assert isinstance(view, LibraryView)
+    assert view.pages.currentWidget() is view.empty_page
+
+    import_paths(app, library)
+    view.refresh()
+
+    assert view.pages.currentWidget() is view.table_page
+    assert view.track_count() == 6
+    assert view.count_label.text() == "6 tracks  ·  2 with errors"
+    model = view.sorted_model
+    headings = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))]
+    assert headings == ["Title", "Artist", "Album", "BPM", "Key", "LUFS", "Duration", "Status"]
+    cells = {
+        model.index(row, 0).data(): [model.index(row, c).data() for c in range(len(COLUMNS))]
+        for row in range(model.rowCount())
+    }
+    _title, artist, album, bpm, key, lufs, duration, status = cells["D Minor 128 Groove"]
+    assert (artist, album, status) == ("Test Band", "Known Answers", "Analysed")
+    assert float(bpm) == pytest.approx(128, rel=0.02) and key == "D minor · 7A"
+    assert float(lufs) < 0 and duration.count(":") == 1
+    assert cells["empty take"][-1] == "Error"  # no title tag: the file name stands in
+
+    view.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # by BPM, as numbers
+    bpms = [model.index(row, 3).data() for row in range(model.rowCount())]
+    assert [float(value) for value in bpms if value] == sorted(float(v) for v in bpms if v)
+
+    window.show_view("library")
+    save_screenshot(qtbot, window, screenshot_dir / "library_tracks_light.png")
+    apply_theme("dark")
+    save_screenshot(qtbot, window, screenshot_dir / "library_tracks_dark.png")
+
+
+def test_the_library_fills_in_from_an_import_started_in_the_window(
+    qtbot: QtBot, app: App, library: Path
+) -> None:
+    window = MainWindow(app)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.views["library"]
+    assert isinstance(view, LibraryView)
+    dialog = window.open_import_dialog([library])
+    refreshes: list[bool] = []
+    dialog.library_changed.connect(lambda: refreshes.append(True))
+
+    _run_dialog_import(qtbot, dialog)
+
+    assert refreshes  # the dialog told the library each time it had stored tracks
+    qtbot.waitUntil(lambda: view.track_count() == 6, timeout=5000)
+    assert view.pages.currentWidget() is view.table_page
+    dialog.close()
