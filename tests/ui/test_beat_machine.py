@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -604,3 +605,47 @@ def test_play_is_a_hook_for_the_transport(qtbot: QtBot, app: App, salsa: BeatPat
     assert view.request_play()
 
     assert asked == [pattern_id]
+
+
+DEMO_SONG = Path("/usr/share/hydrogen/data/demo_songs/GM_kit_demo1.h2song")
+
+
+def test_import_a_hydrogen_song_and_export_midi_from_the_window(
+    qtbot: QtBot, app: App, tmp_path: Path
+) -> None:
+    from museaud.patterns.midifile import import_midi
+    from museaud.patterns.service import list_patterns
+    from museaud.ui.views.beat_machine import BeatMachineView
+
+    assert DEMO_SONG.exists(), "install Debian's hydrogen-data (scripts/install-system-deps --test)"
+    view = BeatMachineView(app)
+    qtbot.addWidget(view)
+    ids = view.import_file(DEMO_SONG)
+    assert len(ids) == 11
+    assert view.draft.pattern_id == ids[0] and view.draft.pattern.title.endswith("main 1-1")
+    with app.session() as session:
+        assert {p.id for p in list_patterns(session, origin="imported")} == set(ids)
+
+    target = tmp_path / "groove"
+    assert view.export_midi_to(target)
+    [back] = import_midi(tmp_path / "groove.mid")
+    assert [p.notes for p in back.parts] == [p.notes for p in view.draft.pattern.parts if p.enabled]
+    assert back.bpm == view.draft.pattern.bpm == 115.0
+
+
+def test_a_bad_file_is_explained_and_nothing_is_stored(
+    qtbot: QtBot, app: App, tmp_path: Path
+) -> None:
+    from museaud.patterns.service import list_patterns
+    from museaud.ui.views.beat_machine import BeatMachineView
+
+    bad = tmp_path / "broken.mid"
+    bad.write_bytes(b"MThd garbage")
+    view = BeatMachineView(app)
+    qtbot.addWidget(view)
+    assert view.import_file(bad) == []
+    assert "Not imported" in view.error_banner.text() and "broken.mid" in view.error_banner.text()
+    with app.session() as session:
+        assert list_patterns(session) == []
+    assert not view.export_midi_to(tmp_path / "no-such-folder" / "x.mid")
+    assert "Not exported" in view.error_banner.text()

@@ -221,18 +221,14 @@ def cmd_export(app: Any, args: argparse.Namespace) -> None:
 
 
 def cmd_import(app: Any, args: argparse.Namespace) -> None:
-    from museaud.patterns.hydrogen import H2SongError, import_h2song  # noqa: PLC0415
-    from museaud.patterns.midifile import MidiFileError, import_midi  # noqa: PLC0415
+    from museaud.patterns.files import PatternFileError, read_pattern_file  # noqa: PLC0415
 
     source = Path(args.file)
     if not source.is_file():
         raise CommandError(f"{source}: no such file")
     try:
-        if source.suffix.lower() == ".h2song":
-            patterns = import_h2song(source)
-        else:
-            patterns = import_midi(source)
-    except (MidiFileError, H2SongError, PatternError) as error:
+        patterns = read_pattern_file(source)
+    except (*PatternFileError, PatternError) as error:
         raise CommandError(str(error)) from error
     with app.session() as session:
         ids = [save_pattern(session, pattern, origin="imported") for pattern in patterns]

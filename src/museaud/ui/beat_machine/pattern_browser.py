@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabBar,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -226,7 +227,9 @@ class PatternBrowser(QFrame):
     fork_requested = Signal(object)
     delete_requested = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, file_actions: tuple[QAction, ...] = ()
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("beatPanel")
         layout = QVBoxLayout(self)
@@ -236,6 +239,14 @@ class PatternBrowser(QFrame):
         top = QHBoxLayout()
         top.setSpacing(12)
         top.addWidget(panel_title("Patterns", self))
+        self.file_buttons = []
+        for action in file_actions:
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMinimumHeight(24)
+            self.file_buttons.append(button)
+            top.addWidget(button)
         top.addStretch(1)
         self.tabs = QTabBar(self)
         self.tabs.setObjectName("shelfTabs")

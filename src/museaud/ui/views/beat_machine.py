@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import uuid
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -29,9 +31,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from museaud.accounts.preferences import Preferences
 from museaud.app import App
+from museaud.patterns.files import PatternFileError, read_pattern_file
 from museaud.patterns.flavors import FLAVORS, build_pattern, flavor, with_clave
 from museaud.patterns.generation import generate_and_store, similar_patterns
 from museaud.patterns.generators import GenerationError
+from museaud.patterns.midifile import MidiFileError, export_midi
 from museaud.patterns.model import BeatPattern, PatternError
 from museaud.patterns.service import (
     PatternNotFoundError,
@@ -119,7 +123,11 @@ class BeatMachineView(View):
         self._build_actions()
 
         self.controls = PatternControls(
-            self.new_action, self.undo_action, self.redo_action, self.save_action, self
+            self.new_action,
+            self.undo_action,
+            self.redo_action,
+            self.save_action,
+            self,
         )
         self.error_banner = QLabel(self)
         self.error_banner.setObjectName("errorBanner")
@@ -133,7 +141,7 @@ class BeatMachineView(View):
         self.grid = StepGrid(self)
         self.strip = InstrumentStrip(self)
         self.generate_panel = GeneratePanel(self)
-        self.browser = PatternBrowser(self)
+        self.browser = PatternBrowser(self, file_actions=(self.import_action, self.export_action))
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("beatSplitter")
@@ -209,7 +217,26 @@ class BeatMachineView(View):
         self.save_action.setShortcut(QKeySequence("Ctrl+S"))
         self.save_action.setToolTip("Store the pattern (Ctrl+S)")
         self.save_action.triggered.connect(self.save)
-        for action in (self.new_action, self.undo_action, self.redo_action, self.save_action):
+        self.import_action = QAction("Import…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+O"))
+        self.import_action.setToolTip(
+            "Import the patterns of a MIDI file (type 0 or 1) or a Hydrogen song (Ctrl+O)"
+        )
+        self.import_action.triggered.connect(self._choose_import_file)
+        self.export_action = QAction("Export MIDI…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setToolTip(
+            "Write this pattern to a type-1 MIDI file: one track per instrument, GM drums (Ctrl+E)"
+        )
+        self.export_action.triggered.connect(self._choose_export_file)
+        for action in (
+            self.import_action,
+            self.export_action,
+            self.new_action,
+            self.undo_action,
+            self.redo_action,
+            self.save_action,
+        ):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
 
@@ -492,6 +519,59 @@ class BeatMachineView(View):
         self.clear_error()
         if self.browser.shelf() == "similar":
             self.refresh_browser()
+        return True
+
+    def _choose_import_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import patterns", "", "Patterns (*.mid *.midi *.kar *.h2song);;All files (*)"
+        )
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> list[uuid.UUID]:
+        """Store every pattern of a MIDI file or Hydrogen song as imported, and open the first;
+        a file that cannot be read is explained in the banner and nothing is stored."""
+        try:
+            patterns = read_pattern_file(path)
+            with self.app.session() as session:
+                ids = [save_pattern(session, pattern, origin="imported") for pattern in patterns]
+        except (*PatternFileError, PatternError) as error:
+            self.show_error(f"Not imported: {error}")
+            return []
+        except OSError as error:
+            self.show_error(f"Not imported: {path}: {error.strerror or error}")
+            return []
+        self.clear_error()
+        self.refresh_browser()
+        if ids:
+            self.open_pattern(ids[0])
+        self.controls.show_state(f"Imported {len(ids)} pattern(s) from {path.name}", str(path))
+        return ids
+
+    def _choose_export_file(self) -> None:
+        suggested = "".join(
+            c if c.isalnum() or c in " -_" else "_" for c in self.draft.pattern.title
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export MIDI", f"{suggested.strip() or 'pattern'}.mid", "MIDI files (*.mid)"
+        )
+        if path:
+            self.export_midi_to(Path(path))
+
+    def export_midi_to(self, path: Path) -> bool:
+        """Write the pattern on the bench to a type-1 MIDI file; problems go to the banner."""
+        if path.suffix.lower() not in (".mid", ".midi"):
+            path = path.with_suffix(".mid")
+        try:
+            export_midi([self.draft.pattern], path)
+        except (MidiFileError, PatternError) as error:
+            self.show_error(f"Not exported: {error}")
+            return False
+        except OSError as error:
+            self.show_error(f"Not exported: {path}: {error.strerror or error}")
+            return False
+        self.clear_error()
+        self.controls.show_state(f"Exported to {path.name}", str(path))
         return True
 
     def generate(self) -> uuid.UUID | None:
