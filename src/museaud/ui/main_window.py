@@ -45,6 +45,7 @@ from museaud.audio.devices import AudioDevices, MidiPorts, list_audio_outputs, l
 from museaud.ui.glyphs import app_icon, glyph_icon
 from museaud.ui.import_dialog import ImportDialog
 from museaud.ui.preferences_dialog import PreferencesDialog
+from museaud.ui.system_check import SystemCheckDialog
 from museaud.ui.theme import apply_theme, current_theme_colors
 from museaud.ui.views import VIEW_CLASSES, LibraryView, View
 from museaud.ui.widgets import StatusItem, scaled_font, separator
@@ -216,6 +217,9 @@ class MainWindow(QMainWindow):
         self.full_screen_action.setShortcut(QKeySequence(QKeySequence.StandardKey.FullScreen))
         self.full_screen_action.toggled.connect(self._set_full_screen)
 
+        self.system_check_action = QAction("System &Check…", self)
+        self.system_check_action.setToolTip("What works on this machine (as `museaud doctor`)")
+        self.system_check_action.triggered.connect(self.show_system_check)
         self.about_action = QAction("&About museaud", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -250,6 +254,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.full_screen_action)
 
         help_menu = menu_bar.addMenu("&Help")
+        help_menu.addAction(self.system_check_action)
         help_menu.addAction(self.about_action)
         help_menu.addAction(self.about_qt_action)
 
@@ -407,6 +412,13 @@ class MainWindow(QMainWindow):
             "<p>A local-first music workstation for producers.</p>"
             f"<table cellspacing='3'>{table}</table>"
         )
+
+    def show_system_check(self) -> SystemCheckDialog:
+        """Open the system check (non-blocking) and return it."""
+        dialog = SystemCheckDialog(self.app.paths, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def show_about(self) -> None:
         """Show the About box."""
