@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import platform
 import shutil
 import sys
 import time
@@ -53,6 +52,7 @@ import numpy as np  # noqa: E402
 import soundfile  # noqa: E402
 from tests.support.audio import Piece, corpus_pieces, encode, render_piece  # noqa: E402
 
+from machine import describe_machine  # noqa: E402
 from museaud.analysis import analyze_file  # noqa: E402
 from museaud.analysis.decode import decode  # noqa: E402
 from museaud.analysis.tonality import estimate_key  # noqa: E402
@@ -182,18 +182,6 @@ def _key_score(outcomes: list[Outcome], profile: str) -> tuple[int, int]:
     return exact, near
 
 
-def _machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        model = platform.processor() or model
-    return f"{os.cpu_count()} CPUs (nproc), {model}, {platform.system()} {platform.release()}"
-
-
 def _versions() -> str:
     return f"essentia {essentia.__version__}, librosa {librosa.__version__}, numpy {np.__version__}"
 
@@ -205,7 +193,7 @@ def report(outcomes: list[Outcome], wall_s: float) -> str:
     minutes = sum(o.audio_s for o in by_tool["museaud"]) / 60.0
     lines = [
         f"analysis benchmark, {datetime.date.today().isoformat()}: {files} files "
-        f"({minutes:.1f} min of audio), {_machine()}",
+        f"({minutes:.1f} min of audio), {describe_machine()}",
         _versions(),
         "",
         f"{'tool':<26}{'CPU s/min':>10}{'CPU s/3min':>11}{'BPM 4%':>9}{'BPM same':>10}"

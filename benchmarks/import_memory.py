@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -30,11 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
+from machine import describe_machine
 from museaud.app import App
 from museaud.library.importer import ImportOptions, ImportProgress, run_import
 from museaud.library.pool import default_workers
 from museaud.paths import Paths
-from museaud.store.database import sqlite_module
 
 REPORT_EVERY = 1000
 SAMPLE_RATE = 8000
@@ -114,24 +113,6 @@ class MemoryProbe:
         )
 
 
-def machine() -> str:
-    """CPU model, cores, Python and SQLite versions."""
-    model = platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return (
-        f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, SQLite {sqlite_module().sqlite_version} "
-        f"({sqlite_module().__name__})"
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=10_000)
@@ -161,7 +142,7 @@ def main() -> int:
     assert summary.new == args.files, summary.counts_line()
     print()
     print(f"Import of {args.files:,} files, RSS every {REPORT_EVERY:,} files")
-    print(f"{datetime.now(UTC):%Y-%m-%d}, {machine()}, {args.workers} workers")
+    print(f"{datetime.now(UTC):%Y-%m-%d}, {describe_machine()}, {args.workers} workers")
     print()
     print(
         "| files analysed | importer heap (RssAnon) MiB | importer file-backed (RssFile) MiB "

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sqlite3
 import statistics
 import sys
@@ -27,12 +26,12 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from machine import describe_machine
 from museaud.analysis import ANALYSIS_ALGORITHM, ANALYSIS_VERSION
 from museaud.app import App
 from museaud.library.importer import ImportOptions, run_import
 from museaud.paths import Paths
 from museaud.store.base import new_id
-from museaud.store.database import sqlite_module
 from museaud.store.models.library import Track, TrackAnalysis
 
 FILES_PER_FOLDER = 100
@@ -124,24 +123,6 @@ def plain_rescan(store_file: Path, owner_hex: str, root: Path) -> tuple[float, i
     return time.perf_counter() - start, unchanged
 
 
-def machine() -> str:
-    """CPU model, cores, Python and SQLite versions."""
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return (
-        f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, SQLite {sqlite_module().sqlite_version} "
-        f"({sqlite_module().__name__})"
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=10_000)
@@ -174,7 +155,7 @@ def main() -> int:
 
     ours, theirs = statistics.median(museaud_times), statistics.median(peer_times)
     print(f"Rescan of {args.files:,} unchanged files, median of {args.runs} runs")
-    print(f"{datetime.now(UTC):%Y-%m-%d}, {machine()}")
+    print(f"{datetime.now(UTC):%Y-%m-%d}, {describe_machine()}")
     print()
     print("| rescan | median s | best s | files/s |")
     print("|---|---:|---:|---:|")
