@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from museaud.store.base import Base, new_id
-from museaud.store.database import sqlite_engine
+from museaud.store.base import new_id
 from museaud.store.models import accounts, library
 from museaud.store.models.accounts import User
 from museaud.store.models.library import (
@@ -29,15 +26,6 @@ from museaud.store.models.library import (
 )
 
 assert accounts and library  # imported for their tables
-
-
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    engine = sqlite_engine(tmp_path / "t.sqlite")
-    Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def add_user(session: Session, name: str = "ana") -> User:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from museaud.store.base import Base, new_id
-from museaud.store.database import sqlite_engine
+from museaud.store.base import new_id
 from museaud.store.models import accounts, library, playlists
 from museaud.store.models.accounts import User
 from museaud.store.models.library import Track
@@ -27,15 +24,6 @@ from museaud.store.models.playlists import (
 )
 
 assert accounts and library and playlists  # imported for their tables
-
-
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    engine = sqlite_engine(tmp_path / "t.sqlite")
-    Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def add(session: Session, *rows: Any) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from tests.store.samples import social as social_samples
 
-from museaud.store.base import Base, new_id
-from museaud.store.database import sqlite_engine
+from museaud.store.base import new_id
 from museaud.store.models import accounts, library, patterns, playlists, social, songs
 from museaud.store.models.accounts import User
 from museaud.store.models.patterns import Pattern
@@ -24,23 +21,6 @@ from museaud.store.models.songs import Lyrics
 
 # every table the social module refers to: users, patterns, playlists, lyrics
 assert accounts and library and patterns and playlists and social and songs
-
-
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    engine = sqlite_engine(tmp_path / "t.sqlite")
-    Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
-
-
-@pytest.fixture
-def owner(session: Session) -> uuid.UUID:
-    user = User(id=new_id(), username="sonero")
-    session.add(user)
-    session.commit()
-    return user.id
 
 
 @pytest.fixture
