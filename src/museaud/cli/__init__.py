@@ -9,7 +9,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from museaud import __version__
-from museaud.cli import library, patterns
+from museaud.cli import edit, library, patterns, similar, sound
 from museaud.cli.common import EXIT_FAILED, EXIT_USAGE, CommandError, print_json, warn
 from museaud.paths import default_paths
 
@@ -144,7 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     prefs.set_defaults(handler=cmd_prefs)
 
     library.add_commands(commands)
+    edit.add_commands(commands)
+    similar.add_commands(commands)
     patterns.add_commands(commands)
+    sound.add_commands(commands)
     return parser
 
 
