@@ -1,5 +1,5 @@
-"""What a pattern plays, in musical time: the one timeline the audio engine and the MIDI scheduler
-both read, so that swing, humanize and note lengths mean the same on a built-in voice and on a synth.
+"""What a pattern plays, in musical time: the one timeline the audio engine and the MIDI
+scheduler both read, so swing, humanize and note lengths mean the same on a voice and on a synth.
 
 Time is counted in beats from the start of the loop; a beat is one 1/beat_unit note, as the
 pattern's bpm counts it. Converting beats to samples or seconds is the player's job, because the
@@ -40,7 +40,7 @@ PITCHED_CHANNELS = tuple(channel for channel in range(16) if channel != DRUM_CHA
 
 
 class ScheduleError(ValueError):
-    """A pattern that cannot be played: an unknown instrument, a note outside MIDI, too many parts."""
+    """A pattern that cannot be played: unknown instrument, note outside MIDI, too many parts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ class PartSound:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One note to play: when and how long (beats from the loop start), which part, key, velocity."""
+    """One note to play: when and how long (beats from loop start), which part, key, velocity."""
 
     beat: float
     length: float
@@ -176,8 +176,14 @@ def _sounds(pattern: BeatPattern) -> tuple[PartSound, ...]:
     return tuple(sounds)
 
 
-def _frozen(values: list[float] | list[int], dtype: type) -> npt.NDArray[np.generic]:
-    array = np.asarray(values, dtype=dtype)
+def _floats(values: list[float]) -> npt.NDArray[np.float64]:
+    array = np.asarray(values, dtype=np.float64)
+    array.setflags(write=False)
+    return array
+
+
+def _ints(values: list[int]) -> npt.NDArray[np.int32]:
+    array = np.asarray(values, dtype=np.int32)
     array.setflags(write=False)
     return array
 
@@ -216,11 +222,11 @@ def timeline(pattern: BeatPattern, *, seed: int = 0) -> Timeline:
         swing=pattern.swing,
         sounds=sounds,
         hits=tuple(hits),
-        onsets=_frozen([hit.beat for hit in hits], np.float64),
-        ends=_frozen([hit.beat + hit.length for hit in hits], np.float64),
-        parts=_frozen([hit.part for hit in hits], np.int32),
-        keys=_frozen([hit.key for hit in hits], np.int32),
-        velocities=_frozen([hit.velocity for hit in hits], np.int32),
+        onsets=_floats([hit.beat for hit in hits]),
+        ends=_floats([hit.beat + hit.length for hit in hits]),
+        parts=_ints([hit.part for hit in hits]),
+        keys=_ints([hit.key for hit in hits]),
+        velocities=_ints([hit.velocity for hit in hits]),
         jitter_ms=jitter[0],
         jitter_velocity=jitter[1],
     )
