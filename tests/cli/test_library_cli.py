@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.library.test_search import add_library
 from tests.support.audio import RenderedCorpus
 from tests.support.library import make_library
 
@@ -179,3 +180,81 @@ def test_the_bar_redraws_in_place_on_a_terminal_and_writes_lines_elsewhere() -> 
     assert log.getvalue().splitlines()[0].startswith("museaud import: scanning")
     assert "\r" not in log.getvalue()
     assert all(line.startswith("museaud import: ") for line in log.getvalue().splitlines())
+
+
+@pytest.fixture
+def searchable(app: App) -> None:
+    add_library(app)
+
+
+def titles_printed(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    return [row["title"] for row in json.loads(capsys.readouterr().out)]
+
+
+def test_tracks_query_sorts_and_pages(searchable: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tracks", "genre:house", "OR", "genre:dubstep", "--sort", "bpm", "--json"]) == 0
+    assert titles_printed(capsys) == ["nightcrawler", "sunrise"]
+
+    assert main(["tracks", "--sort", "bpm", "--desc", "--limit", "2", "--json"]) == 0
+    assert titles_printed(capsys) == ["drumfunk", "sunrise"]
+
+    assert main(["tracks", "--sort", "bpm", "--desc", "--offset", "4", "--json"]) == 0
+    assert titles_printed(capsys) == ["nightcrawler", "unanalysed"]
+
+    assert main(["tracks", "bpm:120-128 key:~Am -tag:vocal", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [row["title"] for row in rows] == ["warmup"]
+    assert rows[0]["bpm_source"] == "override" and rows[0]["moods"] == ["groovy"]
+    # a term starting with - comes after -- (or inside one quoted query), as in any shell tool
+    assert main(["tracks", "--json", "--", "bpm:120-128", "-tag:vocal"]) == 0
+    assert titles_printed(capsys) == ["warmup"]
+
+
+def test_tracks_count_and_status(searchable: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tracks", "vocal", "--count"]) == 0
+    assert capsys.readouterr().out == "2\n"
+    assert main(["tracks", "hidden", "--count", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == 1
+    assert main(["tracks", "daft", "OR", "year:2001", "--status", "missing", "--json"]) == 0
+    assert titles_printed(capsys) == ["lost file"]
+
+
+def test_tracks_text_output_and_no_match(
+    searchable: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["tracks", "artist:burial"]) == 0
+    out = capsys.readouterr().out
+    assert "70.0 bpm" in out and "Dm 7A" in out and "Burial – nightcrawler" in out
+    assert main(["tracks", "genre:polka"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no tracks match" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "pointer"),
+    [
+        (["house", "bpm:fast"], "bpm:fast is not a number, range or comparison", " " * 10 + "^^^^"),
+        (["key:H"], "H is not a key", "    ^"),
+        (["house", "OR"], "OR needs a search term on each side", "      ^^"),
+    ],
+)
+def test_tracks_bad_query_exits_2_with_a_pointer(
+    searchable: None,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+    pointer: str,
+) -> None:
+    assert main(["tracks", *args, "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert lines[0].startswith(f"museaud tracks: bad query: {message}")
+    assert lines[1:] == [" ".join(args), pointer]
+
+
+def test_tracks_refuses_bad_paging(searchable: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tracks", "--limit", "0"]) == 2
+    assert "--limit must be at least 1" in capsys.readouterr().err
+    assert main(["tracks", "--offset", "-1"]) == 2
+    assert "--offset must not be negative" in capsys.readouterr().err

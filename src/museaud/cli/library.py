@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from museaud.cli.common import EXIT_USAGE, CommandError, print_json, warn
 from museaud.library.lengths import format_length
+from museaud.library.query import FIELDS
+from museaud.library.search import SORT_FIELDS
 
 if TYPE_CHECKING:
     from museaud.library.importer import ImportProgress, ImportSummary
@@ -156,13 +158,49 @@ def _key_text(row: dict[str, Any]) -> str:
     return f"{row['key']}{'m' if row['scale'] == 'minor' else ''} {row['camelot']}"
 
 
-def cmd_tracks(args: argparse.Namespace) -> int:
-    """Print every track of the library."""
-    from museaud.app import App  # noqa: PLC0415
-    from museaud.library.tracks import track_rows  # noqa: PLC0415
+def _status_query(statuses: list[str] | None) -> str:
+    """The --status options as a query term."""
+    if not statuses:
+        return ""
+    return "(" + " OR ".join(f"status:{status}" for status in statuses) + ")"
 
-    with App.open() as app, app.session() as session:
-        rows = track_rows(session, statuses=args.status)
+
+def cmd_tracks(args: argparse.Namespace) -> int:
+    """Print the tracks a query finds (every track without one), sorted, a page or all."""
+    from museaud.app import App  # noqa: PLC0415
+    from museaud.library.query import QueryError  # noqa: PLC0415
+    from museaud.library.search import (  # noqa: PLC0415
+        TrackQuery,
+        count_tracks,
+        rows_for_keys,
+        track_keys,
+    )
+
+    if args.limit is not None and args.limit < 1:
+        raise CommandError("--limit must be at least 1", EXIT_USAGE)
+    if args.offset < 0:
+        raise CommandError("--offset must not be negative", EXIT_USAGE)
+    text = " ".join(args.query)
+    status = _status_query(args.status)
+    query = TrackQuery(
+        f"({text}) {status}" if text.strip() and status else text or status,
+        sort=args.sort,
+        descending=args.desc,
+    )
+    try:
+        with App.open() as app, app.session() as session:
+            if args.count:
+                found = count_tracks(session, query)
+                print_json(found) if args.json else print(found)
+                return 0
+            keys = track_keys(session, query)[args.offset :]
+            if args.limit is not None:
+                keys = keys[: args.limit]
+            rows = rows_for_keys(session, keys)
+    except QueryError as error:
+        if error.query != text:  # the --status part was added by museaud, point at the user's
+            raise
+        raise CommandError(f"bad query: {error}\n{error.pointer()}", EXIT_USAGE) from None
     if args.json:
         print_json(rows)
         return 0
@@ -179,7 +217,7 @@ def cmd_tracks(args: argparse.Namespace) -> int:
         if row["error"]:
             print(f"        {row['error']}")
     if not rows:
-        warn("no tracks yet: museaud import PATH")
+        warn("no tracks match" if text or status else "no tracks yet: museaud import PATH")
     return 0
 
 
@@ -240,13 +278,28 @@ def add_commands(commands: Any) -> None:
     importing.add_argument("--json", action="store_true", help="print the summary as JSON")
     importing.set_defaults(handler=cmd_import)
 
-    tracks = commands.add_parser("tracks", help="list the tracks of the library")
+    tracks = commands.add_parser(
+        "tracks",
+        help="list or search the tracks of the library",
+        description="Tracks matching QUERY, e.g. museaud tracks house bpm:120-128 key:~Am "
+        "-tag:vocal. Fields: " + ", ".join(FIELDS) + ". OR between terms, - to leave out, "
+        "( ) to group. Put terms starting with - after -- or quote the whole query: "
+        "museaud tracks -- house -tag:vocal.",
+    )
+    tracks.add_argument("query", nargs="*", metavar="QUERY", help="words and field:value terms")
     tracks.add_argument(
         "--status",
         action="append",
         choices=("pending", "ok", "error", "missing"),
         help="only tracks with this status (repeatable)",
     )
+    tracks.add_argument(
+        "--sort", choices=tuple(SORT_FIELDS), default="artist", help="sort by (default: artist)"
+    )
+    tracks.add_argument("--desc", action="store_true", help="sort from the highest/last down")
+    tracks.add_argument("--limit", type=int, help="print at most N tracks")
+    tracks.add_argument("--offset", type=int, default=0, help="skip the first N tracks")
+    tracks.add_argument("--count", action="store_true", help="print only how many match")
     tracks.add_argument("--json", action="store_true", help="print the tracks as JSON")
     tracks.set_defaults(handler=cmd_tracks)
 

@@ -7,10 +7,12 @@ thread (the GUI's included) can hold them.
 
 from __future__ import annotations
 
+import functools
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from museaud.music.keys import camelot
@@ -142,6 +144,28 @@ def track_rows(
     if limit is not None:
         query = query.limit(limit)
     return [_row(values) for values in session.execute(query)]
+
+
+def track_row(session: Session, track_id: uuid.UUID) -> dict[str, Any] | None:
+    """One track as the row `track_rows` gives for it, or None when there is no such track."""
+    values = session.execute(_query(None).where(Track.id == track_id)).one_or_none()
+    return None if values is None else _row(values)
+
+
+@functools.cache
+def _rows_by_id_query() -> Select[*tuple[Any, ...]]:
+    """Made once: a new statement per call costs SQLAlchemy more than the query (similar
+    tracks run it for every search)."""
+    return _query(None).where(Track.id.in_(bindparam("track_ids", expanding=True)))
+
+
+def track_rows_by_id(session: Session, track_ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+    """These tracks as `track_rows` gives them, in the order given; unknown ids are left out."""
+    if not track_ids:
+        return []
+    query, params = _rows_by_id_query(), {"track_ids": list(track_ids)}
+    found = {values.id: _row(values) for values in session.connection().execute(query, params)}
+    return [found[track_id] for track_id in track_ids if track_id in found]
 
 
 def track_counts(session: Session) -> dict[str, int]:

@@ -32,7 +32,10 @@ class TextIndex:
 TEXT_INDEXES: dict[str, TextIndex] = {
     index.table: index
     for index in (
-        TextIndex("tracks", ("title", "artist", "album", "genre", "comment", "notes")),
+        TextIndex(
+            "tracks",
+            ("title", "artist", "album", "genre", "comment", "notes", "tag_text", "mood_text"),
+        ),
         TextIndex("lyrics", ("title", "content", "genre", "mood", "theme")),
         TextIndex("projects", ("name", "description")),
         TextIndex("patterns", ("title", "description", "flavor", "style")),

@@ -23,6 +23,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -99,6 +101,33 @@ class Track(Owned, Base):
             "status <> 'missing' OR missing_since IS NOT NULL", name="missing_has_since"
         ),
         Index("ix_tracks_artist_album", "artist", "album", "disc_number", "track_number"),
+        # the library view's sort orders (museaud.library.search), case-insensitive; is_hidden
+        # last so that leaving hidden tracks out reads the index alone
+        Index(
+            "ix_tracks_sort_artist",
+            func.lower(text("artist")),
+            func.lower(text("album")),
+            "disc_number",
+            "track_number",
+            "is_hidden",
+        ),
+        Index("ix_tracks_sort_title", func.lower(text("title")), "is_hidden"),
+        Index("ix_tracks_sort_album", func.lower(text("album")), "is_hidden"),
+        # every filter column of the query language, so filters read this index, not the wide
+        # rows; genre first, as it also sorts by genre
+        Index(
+            "ix_tracks_facets",
+            func.lower(text("genre")),
+            "effective_key",
+            "effective_bpm",
+            "rating",
+            "is_favorite",
+            "year",
+            "analysis_energy",
+            "status",
+            "file_format",
+            "is_hidden",
+        ),
     )
 
     # the file
@@ -109,9 +138,9 @@ class Track(Owned, Base):
     mtime_ns: Mapped[int | None] = mapped_column(BigInteger)
     # hash of the file's bytes, to relink a moved file and skip unchanged ones
     content_hash: Mapped[str | None] = mapped_column(String(128), index=True)
-    file_format: Mapped[str] = mapped_column(String(10))
+    file_format: Mapped[str] = mapped_column(String(10), index=True)
     mime_type: Mapped[str | None] = mapped_column(String(100))
-    duration_s: Mapped[float | None]
+    duration_s: Mapped[float | None] = mapped_column(index=True)
     sample_rate: Mapped[int | None]
     bit_rate: Mapped[int | None]
     channels: Mapped[int | None]
@@ -150,6 +179,16 @@ class Track(Owned, Base):
     # Blendtune's catalogue popularity, 0-100; a cached value synced from the server
     popularity_score: Mapped[float] = mapped_column(default=0.0)
     custom_metadata: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Derived copies for the library view's filters and sort orders, kept by SQLite triggers
+    # (migration 0003) on track_analysis and track_tags: never write them. effective_* is the
+    # override when one is set, else the measured value; effective_key is the Camelot order
+    # 0-23 (1A, 1B, 2A ... 12B); tag_text and mood_text are the tags/moods, sorted, one a line.
+    effective_bpm: Mapped[float | None] = mapped_column(index=True)
+    effective_key: Mapped[int | None] = mapped_column(index=True)
+    analysis_energy: Mapped[float | None] = mapped_column(index=True)
+    analysis_loudness: Mapped[float | None] = mapped_column(index=True)
+    tag_text: Mapped[str | None] = mapped_column(Text)
+    mood_text: Mapped[str | None] = mapped_column(Text)
 
     analysis: Mapped[TrackAnalysis | None] = relationship(
         back_populates="track", cascade="all, delete-orphan", passive_deletes=True
@@ -353,6 +392,7 @@ class TrackTag(Owned, Base):
         check_choice("kind", TAG_KINDS),
         UniqueConstraint("track_id", "kind", "tag"),
         Index("ix_track_tags_kind_tag", "kind", "tag"),
+        Index("ix_track_tags_kind_lower_tag", "kind", func.lower(text("tag")), "track_id"),
     )
 
     track_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
