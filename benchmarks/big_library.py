@@ -41,8 +41,9 @@ from museaud.store.migrate import head_revision
 from museaud.store.models.library import Track, TrackAnalysis, TrackTag
 from museaud.store.vectors import ensure_space
 
-GENERATOR_VERSION = 3
-"""Bump when the rows this module makes change, so cached libraries are made again."""
+GENERATOR_VERSION = 4
+"""Bump when the rows this module makes (or the schema beyond the revision number, like the
+text index of revision 0003) change, so cached libraries are made again."""
 
 CACHE_DIR = Path(__file__).resolve().parent / "data" / "big_library"
 CHUNK = 5000

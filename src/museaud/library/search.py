@@ -3,32 +3,27 @@
 Queries run on `tracks` alone: effective tempo and key, energy, loudness, tags and moods are
 copied there by triggers (migration 0003), and every sort order has an index, so the first page
 of a filtered and sorted query on 100,000 tracks takes milliseconds. Text goes through the FTS5
-index `tracks_fts`. Hidden tracks are left out unless the query names `hidden`.
+index `tracks_fts`, which also narrows tag and mood filters down before they are checked
+exactly. Hidden tracks are left out unless the query names `hidden`.
+
+A page's rowids are found first, the cheapest way for how many tracks match (see
+`_keys_sql`): few matches are read and sorted; many are kept while walking the sort order's
+index, which stops once the page is full. Then the page's rows are read by rowid. The SQL is
+written here directly and run on the driver's connection: building it through SQLAlchemy and
+converting every value of a page cost more than the queries themselves.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    Uuid,
-    and_,
-    false,
-    func,
-    literal_column,
-    not_,
-    or_,
-    select,
-    true,
-)
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import column, table
 
 from museaud.library.query import (
     AllOf,
@@ -42,11 +37,11 @@ from museaud.library.query import (
     Term,
     TextMatch,
     ValueMatch,
+    key_of_order,
     parse_query,
 )
-from museaud.library.tracks import _COLUMNS, _row
-from museaud.store.base import UTCDateTime
-from museaud.store.models.library import Track, TrackTag
+from museaud.music.keys import camelot
+from museaud.music.pitch import note_name
 
 SORT_FIELDS: dict[str, str] = {
     "title": "Title",
@@ -68,55 +63,68 @@ SORT_FIELDS: dict[str, str] = {
 }
 """The columns the library can be sorted by (key -> column label); each has an index."""
 
-ROWID: ColumnElement[int] = literal_column("tracks.rowid")
-# A unary + keeps SQLite from looking matches up by these: it walks the sort index instead
-_WALK_ROWID: ColumnElement[int] = literal_column("+tracks.rowid")
-_WALK_ID: ColumnElement[str] = literal_column("+tracks.id")
 WALK_FROM = 2000
-"""A text or tag term matching more tracks than this is cheaper to check along the sort index
-than to look up and sort (measured on 100,000 tracks: 1.9 against 9 ms for 6,000 matches)."""
-_FTS = table("tracks_fts", column("rowid"))
+"""When more tracks than this pass the text index (or the filters), the first page is found by
+walking the sort order's index and keeping the matches, instead of reading and sorting every
+match (measured on 100,000 tracks: "love", 6,300 matches by artist, 1.8 against 9 ms; the
+other way round for 100 matches, 8.5 against 0.2 ms)."""
+SAMPLE = 500
+"""How many tracks, spread over the library, tell what share of it a filter matches."""
+COMMON = 0.08
+"""A filter matching more than this share of the library finds its first page fastest by
+walking the sort index and reading rows until the page is full (at most 2,500 rows) ..."""
+RARE = 0.02
+"""... or more than this share, when the filter's own index does not hold every column it
+tests (then collecting the matches reads rows too)."""
 
-_SORT_COLUMNS: dict[str, tuple[Any, ...]] = {
-    "title": (func.lower(Track.title),),
+_SORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "title": ("lower(tracks.title)",),
     "artist": (
-        func.lower(Track.artist),
-        func.lower(Track.album),
-        Track.disc_number,
-        Track.track_number,
+        "lower(tracks.artist)",
+        "lower(tracks.album)",
+        "tracks.disc_number",
+        "tracks.track_number",
     ),
-    "album": (func.lower(Track.album),),
-    "genre": (func.lower(Track.genre),),
-    "year": (Track.year,),
-    "bpm": (Track.effective_bpm,),
-    "key": (Track.effective_key,),
-    "energy": (Track.analysis_energy,),
-    "loudness": (Track.analysis_loudness,),
-    "rating": (Track.rating,),
-    "duration": (Track.duration_s,),
-    "added": (Track.created_at,),
-    "play_count": (Track.play_count,),
-    "last_played": (Track.last_played_at,),
-    "status": (Track.status,),
-    "format": (Track.file_format,),
+    "album": ("lower(tracks.album)",),
+    "genre": ("lower(tracks.genre)",),
+    "year": ("tracks.year",),
+    "bpm": ("tracks.effective_bpm",),
+    "key": ("tracks.effective_key",),
+    "energy": ("tracks.analysis_energy",),
+    "loudness": ("tracks.analysis_loudness",),
+    "rating": ("tracks.rating",),
+    "duration": ("tracks.duration_s",),
+    "added": ("tracks.created_at",),
+    "play_count": ("tracks.play_count",),
+    "last_played": ("tracks.last_played_at",),
+    "status": ("tracks.status",),
+    "format": ("tracks.file_format",),
 }
 
-_NUMBER_COLUMNS: dict[str, Any] = {
-    "bpm": Track.effective_bpm,
-    "rating": Track.rating,
-    "year": Track.year,
-    "energy": Track.analysis_energy,
+_NUMBER_COLUMNS = {
+    "bpm": "tracks.effective_bpm",
+    "rating": "tracks.rating",
+    "year": "tracks.year",
+    "energy": "tracks.analysis_energy",
 }
-_NONE_COLUMNS: dict[str, Any] = {
-    "bpm": Track.effective_bpm,
-    "key": Track.effective_key,
-    "genre": Track.genre,
-    "rating": Track.rating,
-    "year": Track.year,
-    "energy": Track.analysis_energy,
-    "tag": Track.tag_text,
-    "mood": Track.mood_text,
+_NONE_COLUMNS = {
+    "bpm": "tracks.effective_bpm",
+    "key": "tracks.effective_key",
+    "genre": "tracks.genre",
+    "rating": "tracks.rating",
+    "year": "tracks.year",
+    "energy": "tracks.analysis_energy",
+    "tag": "tracks.tag_text",
+    "mood": "tracks.mood_text",
 }
+_VALUE_COLUMNS = {
+    "genre": "lower(tracks.genre)",
+    "format": "tracks.file_format",
+    "status": "tracks.status",
+}
+_TAG_COLUMNS = {"tag": "tag_text", "mood": "mood_text"}
+_FTS_ROWIDS = "SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH ?"
+_FIRST_TEXT_MATCHES = f"SELECT count(*), json_group_array(rowid) FROM ({_FTS_ROWIDS} LIMIT ?)"
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,28 @@ class TrackQuery:
 # --- from query to SQL -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Sql:
+    """A condition in SQL with its parameters."""
+
+    text: str
+    params: tuple[Any, ...] = ()
+
+
+_TRUE = _Sql("1")
+
+
+def _all(parts: Sequence[_Sql]) -> _Sql:
+    if not parts:
+        return _TRUE
+    if len(parts) == 1:
+        return parts[0]
+    return _Sql(
+        "(" + " AND ".join(part.text for part in parts) + ")",
+        tuple(param for part in parts for param in part.params),
+    )
+
+
 def _fts_expression(match: TextMatch) -> str:
     quoted = [f'"{word}"' for word in match.words]
     body = f'"{" ".join(match.words)}"' if match.phrase else " ".join(f"{q}*" for q in quoted)
@@ -139,29 +169,49 @@ def _fts_expression(match: TextMatch) -> str:
     return f"{{{' '.join(match.columns)}}} : ({body})"
 
 
-def _text_condition(expression: str, walk: bool) -> ColumnElement[bool]:
-    matching = select(_FTS.c.rowid).where(literal_column("tracks_fts").op("MATCH")(expression))
-    return (_WALK_ROWID if walk else ROWID).in_(matching.scalar_subquery())
+def _text_of(terms: Sequence[Term]) -> str | None:
+    """One FTS expression for all the text terms side by side (one index look-up)."""
+    texts = [part for part in terms if isinstance(part, TextMatch)]
+    return " ".join(_fts_expression(text) for text in texts) if texts else None
 
 
-def _range(column: Any, low: float, high: float, term: NumberRange) -> ColumnElement[bool]:
+def _tag_narrowing(term: ValueMatch) -> str | None:
+    """An FTS expression every track with this tag (or mood) matches, or None when the text
+    index cannot tell: its words as a phrase in the tag column, the last one a prefix when the
+    tag is given by its start. It matches a few more tracks (other tags with those words), so
+    the exact check stays."""
+    if not any(char.isalnum() for char in term.value):
+        return None
+    phrase = '"' + term.value.replace('"', '""') + '"'
+    return f"{{{_TAG_COLUMNS[term.field]}}} : {phrase}{'*' if term.prefix else ''}"
+
+
+def _range(column: str, term: NumberRange, low: float | None, high: float | None) -> _Sql:
     parts = []
     if low is not None:
-        parts.append(column > low if term.low_open else column >= low)
+        parts.append(_Sql(f"{column} {'>' if term.low_open else '>='} ?", (low,)))
     if high is not None:
-        parts.append(column < high if term.high_open else column <= high)
-    return and_(*parts)
+        parts.append(_Sql(f"{column} {'<' if term.high_open else '<='} ?", (high,)))
+    return _all(parts)
 
 
-def _number_condition(term: NumberRange) -> ColumnElement[bool]:
+def _number_condition(term: NumberRange, beside_genre: bool) -> _Sql:
     column = _NUMBER_COLUMNS[term.field]
-    condition = _range(column, term.low, term.high, term)  # type: ignore[arg-type]
     if not term.tempo_multiples or term.low is None or term.high is None:
-        return condition
-    return or_(
-        condition,
-        _range(column, term.low / 2, term.high / 2, term),
-        _range(column, term.low * 2, term.high * 2, term),
+        return _range(column, term, term.low, term.high)
+    # Beside a genre, the genre-first filter index answers the whole query from the index
+    # alone; as an OR of three tempo ranges SQLite would look each range up and read every
+    # matching row instead. The unary + keeps it from doing that.
+    if beside_genre:
+        column = "+" + column
+    options = [
+        _range(column, term, term.low, term.high),
+        _range(column, term, term.low / 2, term.high / 2),
+        _range(column, term, term.low * 2, term.high * 2),
+    ]
+    return _Sql(
+        "(" + " OR ".join(option.text for option in options) + ")",
+        tuple(param for option in options for param in option.params),
     )
 
 
@@ -170,100 +220,350 @@ def _after(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _tag_tracks(term: ValueMatch) -> Select[Any]:
-    lowered = func.lower(TrackTag.tag)
-    kind = TrackTag.kind == term.field
-    found = (
-        and_(kind, lowered >= term.value, lowered < _after(term.value))
-        if term.prefix
-        else and_(kind, lowered == term.value)
-    )
-    return select(TrackTag.track_id).where(found)
-
-
-def _value_condition(term: ValueMatch, walk: bool) -> ColumnElement[bool]:
-    if term.field in ("tag", "mood"):
-        return (_WALK_ID if walk else Track.id).in_(_tag_tracks(term).scalar_subquery())
-    column: Any = {
-        "genre": func.lower(Track.genre),
-        "format": Track.file_format,
-        "status": Track.status,
-    }[term.field]
+def _value_condition(term: ValueMatch) -> _Sql:
+    if term.field in _TAG_COLUMNS:
+        # tag_text / mood_text hold the tags one a line: look for the whole line (or its start)
+        lines = f"char(10) || lower(tracks.{_TAG_COLUMNS[term.field]})"
+        if term.prefix:
+            return _Sql(f"instr({lines}, ?) > 0", ("\n" + term.value,))
+        return _Sql(f"instr({lines} || char(10), ?) > 0", ("\n" + term.value + "\n",))
+    column = _VALUE_COLUMNS[term.field]
     if term.prefix:
-        return and_(column >= term.value, column < _after(term.value))
-    return column == term.value  # type: ignore[no-any-return]
+        return _Sql(f"({column} >= ? AND {column} < ?)", (term.value, _after(term.value)))
+    return _Sql(f"{column} = ?", (term.value,))
 
 
-def _text_of(terms: Sequence[Term]) -> str | None:
-    """One FTS expression for all the text terms side by side (one index look-up)."""
-    texts = [part for part in terms if isinstance(part, TextMatch)]
-    return " ".join(_fts_expression(text) for text in texts) if texts else None
+def _text_condition(expression: str) -> _Sql:
+    return _Sql(f"tracks.rowid IN ({_FTS_ROWIDS})", (expression,))
 
 
-def _condition(term: Term, walk: bool = False) -> ColumnElement[bool]:
+def _is_genre(term: Term) -> bool:
+    return isinstance(term, ValueMatch) and term.field == "genre"
+
+
+def _condition(term: Term, beside_genre: bool = False) -> _Sql:
     """The SQL condition a term stands for (never NULL once negated)."""
     if isinstance(term, AllOf):
-        others = [_condition(part, walk) for part in term.terms if not isinstance(part, TextMatch)]
+        genre = any(_is_genre(part) for part in term.terms)
+        parts = [_condition(part, genre) for part in term.terms if not isinstance(part, TextMatch)]
         expression = _text_of(term.terms)
         if expression is not None:
-            others.insert(0, _text_condition(expression, walk))
-        return and_(*others) if others else true()
+            parts.insert(0, _text_condition(expression))
+        return _all(parts)
     if isinstance(term, AnyOf):
-        return or_(*(_condition(part, walk) for part in term.terms))
+        options = [_condition(part) for part in term.terms]
+        return _Sql(
+            "(" + " OR ".join(option.text for option in options) + ")",
+            tuple(param for option in options for param in option.params),
+        )
     if isinstance(term, Not):
-        return not_(func.coalesce(_condition(term.term, walk), false()))
+        inner = _condition(term.term)
+        return _Sql(f"NOT coalesce({inner.text}, 0)", inner.params)
     if isinstance(term, TextMatch):
-        return _text_condition(_fts_expression(term), walk)
+        return _text_condition(_fts_expression(term))
     if isinstance(term, NumberRange):
-        return _number_condition(term)
+        return _number_condition(term, beside_genre)
     if isinstance(term, KeyMatch):
-        return Track.effective_key.in_(sorted(term.orders))
+        return _Sql(f"tracks.effective_key IN ({', '.join(map(str, sorted(term.orders)))})")
     if isinstance(term, ValueMatch):
-        return _value_condition(term, walk)
+        return _value_condition(term)
     if isinstance(term, Flag):
         if term.name == "fav":
-            return Track.is_favorite == true()
+            return _Sql("tracks.is_favorite = 1")
         if term.name == "hidden":
-            return Track.is_hidden == true()
-        return Track.status == "missing"
+            return _Sql("tracks.is_hidden = 1")
+        return _Sql("tracks.status = 'missing'")
     if isinstance(term, NoValue):
-        return _NONE_COLUMNS[term.field].is_(None)  # type: ignore[no-any-return]
+        return _Sql(f"{_NONE_COLUMNS[term.field]} IS NULL")
     raise TypeError(f"unknown query term {term!r}")
 
 
-def _where(parsed: Query, walk: bool) -> list[ColumnElement[bool]]:
-    conditions = [] if parsed.root is None else [_condition(parsed.root, walk)]
+@dataclass(frozen=True)
+class _Plan:
+    """A query made SQL once: the text index expression every match must satisfy (None when
+    the query has none), the other conditions, and the sort order."""
+
+    narrowing: str | None
+    rest: _Sql
+    order: str
+
+    def where(self, *, walk: bool = False) -> _Sql:
+        """Every condition; walk: look text matches up while walking the sort index."""
+        if self.narrowing is None:
+            return self.rest
+        rowid = "+tracks.rowid" if walk else "tracks.rowid"
+        text = _Sql(f"{rowid} IN ({_FTS_ROWIDS})", (self.narrowing,))
+        return _all([text, self.rest]) if self.rest is not _TRUE else text
+
+
+def _plan_of(parsed: Query, sort: str, descending: bool) -> _Plan:
+    if sort not in _SORT_COLUMNS:
+        raise ValueError(f"cannot sort by {sort!r}; sort by one of: {', '.join(SORT_FIELDS)}")
+    root = parsed.root
+    terms: tuple[Term, ...] = (
+        root.terms if isinstance(root, AllOf) else () if root is None else (root,)
+    )
+    genre = any(_is_genre(term) for term in terms)
+    rest = [_condition(term, genre) for term in terms if not isinstance(term, TextMatch)]
     if not parsed.names_hidden:
-        conditions.append(Track.is_hidden == false())
-    return conditions
+        rest.append(_Sql("tracks.is_hidden = 0"))
+    narrowing = [
+        expression
+        for term in terms
+        if isinstance(term, ValueMatch)
+        and term.field in _TAG_COLUMNS
+        and (expression := _tag_narrowing(term)) is not None
+    ]
+    text = _text_of(terms)
+    if text is not None:
+        narrowing.insert(0, text)
+    direction = " DESC" if descending else ""
+    order = ", ".join(f"{column}{direction}" for column in (*_SORT_COLUMNS[sort], "tracks.rowid"))
+    return _Plan(
+        " AND ".join(f"({part})" for part in narrowing) if narrowing else None, _all(rest), order
+    )
 
 
-def _order(query: TrackQuery) -> list[ColumnElement[Any]]:
-    if query.sort not in _SORT_COLUMNS:
-        raise ValueError(f"cannot sort by {query.sort!r}; sort by one of: {', '.join(SORT_FIELDS)}")
-    columns = [*_SORT_COLUMNS[query.sort], ROWID]
-    return [column.desc() if query.descending else column.asc() for column in columns]
+@functools.lru_cache(maxsize=256)
+def _plan(query: TrackQuery) -> _Plan:
+    """The query's plan (QueryError when it cannot be read; made once per query)."""
+    return _plan_of(parse_query(query.text), query.sort, query.descending)
 
 
-def _matching(query: TrackQuery, *columns: Any, walk: bool = False) -> Select[Any]:
-    return select(*columns).select_from(Track).where(*_where(parse_query(query.text), walk))
+_PLANS: dict[str, list[str]] = {}
+
+
+def _plan_details(connection: Any, sql: str, params: tuple[Any, ...]) -> list[str]:
+    """How SQLite would run a statement (EXPLAIN QUERY PLAN); asked once per statement."""
+    details = _PLANS.get(sql)
+    if details is None:
+        details = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+        if len(_PLANS) > 1000:
+            _PLANS.clear()
+        _PLANS[sql] = details
+    return details
+
+
+def _sorts_every_match(connection: Any, sql: str, params: tuple[Any, ...]) -> bool:
+    """Whether SQLite would read and sort every match (rather than walk the sort index)."""
+    return "USE TEMP B-TREE FOR ORDER BY" in _plan_details(connection, sql, params)
+
+
+def _from_index_alone(connection: Any, sql: str, params: tuple[Any, ...]) -> bool:
+    """Whether SQLite finds a statement's rows without reading the table's rows."""
+    lookups = [
+        detail
+        for detail in _plan_details(connection, sql, params)
+        if detail.startswith(("SEARCH tracks", "SCAN tracks"))
+    ]
+    return all("COVERING INDEX" in detail for detail in lookups)
+
+
+def _driver(session: Session) -> Any:
+    """The session's driver connection, after writing what the session holds (as a query
+    through the session would)."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().connection.dbapi_connection
+
+
+@functools.lru_cache(maxsize=8)
+def _sample(last: int) -> tuple[str, int]:
+    """SAMPLE rowids spread evenly over 1..last, as a JSON list, and how many."""
+    step = max(1, last // SAMPLE)
+    picks = range(1 + step // 2, last + 1, step)
+    return json.dumps(list(picks)), len(picks)
+
+
+def _estimate(connection: Any, where: _Sql) -> tuple[float, float]:
+    """About what share of the tracks match, and how many, from SAMPLE tracks spread over
+    the library (each read from its row: a fraction of a millisecond)."""
+    (last,) = connection.execute("SELECT max(rowid) FROM tracks").fetchone()
+    if not last:
+        return 0.0, 0.0
+    picks, picked = _sample(last)
+    sql = (
+        f"SELECT count(*), total(coalesce({where.text}, 0)) FROM tracks "
+        "WHERE tracks.rowid IN (SELECT value FROM json_each(?))"
+    )
+    seen, hits = connection.execute(sql, (*where.params, picks)).fetchone()
+    if not seen:
+        return 0.0, 0.0
+    share = hits / seen
+    return share, share * last * seen / picked
+
+
+def _keys_sql(
+    connection: Any, plan: _Plan, limit: int | None, offset: int
+) -> tuple[str, tuple[Any, ...], bool]:
+    """The fastest way to the matches' rowids in order, chosen from how many there are, and
+    whether it walks the sort order's index."""
+    page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    if plan.narrowing is not None:
+        (found, listed) = connection.execute(
+            _FIRST_TEXT_MATCHES, (plan.narrowing, WALK_FROM + 1)
+        ).fetchone()
+        if found > WALK_FROM:  # common words: keep them while walking the sort index
+            where = plan.where(walk=True)
+            sql = f"SELECT tracks.rowid FROM tracks WHERE {where.text} ORDER BY {plan.order}{page}"
+            return sql, where.params, True
+        # few: read and sort those, without asking the text index again
+        sql = (
+            "SELECT tracks.rowid FROM tracks WHERE tracks.rowid IN "
+            f"(SELECT value FROM json_each(?)) AND {plan.rest.text} ORDER BY {plan.order}{page}"
+        )
+        return sql, (listed, *plan.rest.params), False
+    where = plan.rest
+    sql = f"SELECT tracks.rowid FROM tracks WHERE {where.text} ORDER BY {plan.order}{page}"
+    if limit is None or not _sorts_every_match(connection, sql, where.params):
+        return sql, where.params, False
+    # SQLite would look the matches up through a filter index and sort them all
+    share, matches = _estimate(connection, where)
+    if matches <= WALK_FROM:
+        return sql, where.params, False
+    matching = f"SELECT tracks.rowid FROM tracks WHERE {where.text}"
+    cheap = _from_index_alone(connection, matching, where.params)
+    if share >= (COMMON if cheap else RARE):
+        # walk the sort index, reading rows until the page is full
+        checking = f"SELECT tracks.rowid FROM tracks WHERE +({where.text}) ORDER BY {plan.order}"
+        return f"{checking}{page}", where.params, True
+    # collect the matches (from the filter index alone, when it covers the filters) and keep
+    # them while walking the sort index
+    walking = f"SELECT tracks.rowid FROM tracks WHERE +tracks.rowid IN ({matching}) "
+    return f"{walking}ORDER BY {plan.order}{page}", where.params, True
 
 
 def _walk_sort_index(session: Session, query: TrackQuery) -> bool:
-    """Whether the text and tag terms that must all match each match many tracks."""
-    root = parse_query(query.text).root
-    terms = root.terms if isinstance(root, AllOf) else (root,) if root is not None else ()
-    sizes: list[int] = []
-    expression = _text_of(terms)
-    if expression is not None:
-        matching = select(func.count()).select_from(_FTS)
-        matching = matching.where(literal_column("tracks_fts").op("MATCH")(expression))
-        sizes.append(session.execute(matching).scalar_one())
-    for term in terms:
-        if isinstance(term, ValueMatch) and term.field in ("tag", "mood"):
-            counting = select(func.count()).select_from(_tag_tracks(term).subquery())
-            sizes.append(session.execute(counting).scalar_one())
-    return bool(sizes) and min(sizes) > WALK_FROM
+    """Whether the first page of this query is found by walking the sort order's index."""
+    return _keys_sql(_driver(session), _plan(query), 200, 0)[2]
+
+
+# --- rows --------------------------------------------------------------------------------
+
+_ROW_SQL = (
+    "SELECT tracks.rowid, tracks.id, tracks.path, tracks.title, tracks.artist, tracks.album, "
+    "tracks.genre, tracks.year, tracks.file_format, tracks.duration_s, tracks.status, "
+    "tracks.error, tracks.missing_since, tracks.tag_bpm, tracks.tag_key, tracks.rating, "
+    "tracks.is_favorite, tracks.play_count, tracks.is_hidden, tracks.tag_text, tracks.mood_text, "
+    "a.bpm, a.key_note, a.scale, a.key_confidence, a.bpm_confidence, a.loudness_lufs, "
+    "a.peak_dbfs, a.energy, a.manual_override, a.bpm_override, a.key_note_override, "
+    "a.scale_override, a.algorithm, a.algorithm_version, a.analyzed_at "
+    "FROM tracks LEFT OUTER JOIN track_analysis AS a ON a.track_id = tracks.id "
+    "WHERE tracks.rowid IN (SELECT value FROM json_each(?))"
+)
+
+_KEY_NAMES = {
+    (key.note, key.scale): (note_name(key.note), camelot(key.note, key.scale))
+    for key in map(key_of_order, range(24))
+}
+
+
+def _uuid_text(stored: str) -> str:
+    """The UUID as str(uuid.UUID) writes it, from the 32 hex digits SQLAlchemy stores."""
+    if len(stored) == 32:
+        text = f"{stored[:8]}-{stored[8:12]}-{stored[12:16]}-{stored[16:20]}-{stored[20:]}"
+        return text.lower()
+    return str(uuid.UUID(stored))
+
+
+def _time_text(stored: str) -> str:
+    """The UTC time as datetime.isoformat writes it, from SQLAlchemy's stored text
+    ("2026-01-02 03:04:05.000000"), without parsing it when it has that exact shape."""
+    if len(stored) == 26 and stored[10] == " " and stored[19] == ".":
+        fraction = "" if stored.endswith("000000") else stored[19:]
+        return f"{stored[:10]}T{stored[11:19]}{fraction}+00:00"
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC).isoformat()
+
+
+def _stored_row(values: tuple[Any, ...]) -> tuple[int, dict[str, Any]]:
+    """A row of _ROW_SQL as the dict `tracks.track_rows` makes (plus hidden, tags, moods)."""
+    (
+        rowid,
+        track_id,
+        path,
+        title,
+        artist,
+        album,
+        genre,
+        year,
+        file_format,
+        duration,
+        status,
+        error,
+        missing_since,
+        tag_bpm,
+        tag_key,
+        rating,
+        favorite,
+        play_count,
+        hidden,
+        tags,
+        moods,
+        bpm,
+        key_note,
+        scale,
+        key_confidence,
+        bpm_confidence,
+        loudness,
+        peak,
+        energy,
+        overridden,
+        bpm_override,
+        key_note_override,
+        scale_override,
+        algorithm,
+        algorithm_version,
+        analyzed_at,
+    ) = values
+    use_bpm = bool(overridden) and bpm_override is not None
+    use_key = bool(overridden) and key_note_override is not None
+    if use_bpm:
+        bpm = bpm_override
+    if use_key:
+        key_note, scale = key_note_override, scale_override
+    names = _KEY_NAMES.get((key_note, scale))
+    if names is None and key_note is not None and scale is not None:
+        names = (note_name(key_note), camelot(key_note, scale))
+    return rowid, {
+        "id": _uuid_text(track_id),
+        "path": path,
+        "title": title,
+        "artist": artist,
+        "album": album,
+        "genre": genre,
+        "year": year,
+        "format": file_format,
+        "duration_s": None if duration is None else round(duration, 3),
+        "bpm": None if bpm is None else round(bpm, 2),
+        "bpm_source": None if bpm is None else ("override" if use_bpm else "analysis"),
+        "key": None if names is None else names[0],
+        "scale": None if names is None else scale,
+        "camelot": None if names is None else names[1],
+        "key_source": None if names is None else ("override" if use_key else "analysis"),
+        "key_confidence": None if key_confidence is None else round(key_confidence, 3),
+        "bpm_confidence": None if bpm_confidence is None else round(bpm_confidence, 3),
+        "loudness_lufs": None if loudness is None else round(loudness, 2),
+        "peak_dbfs": None if peak is None else round(peak, 2),
+        "energy": None if energy is None else round(energy, 3),
+        "tag_bpm": tag_bpm,
+        "tag_key": tag_key,
+        "rating": rating,
+        "is_favorite": bool(favorite),
+        "play_count": play_count,
+        "status": status,
+        "error": error,
+        "missing_since": None if missing_since is None else _time_text(missing_since),
+        "analysis": None
+        if algorithm is None
+        else {
+            "algorithm": algorithm,
+            "version": algorithm_version,
+            "analyzed_at": None if analyzed_at is None else _time_text(analyzed_at),
+        },
+        "is_hidden": bool(hidden),
+        "tags": tags.split("\n") if tags else [],
+        "moods": moods.split("\n") if moods else [],
+    }
 
 
 # --- the API -----------------------------------------------------------------------------
@@ -271,74 +571,30 @@ def _walk_sort_index(session: Session, query: TrackQuery) -> bool:
 
 def count_tracks(session: Session, query: TrackQuery) -> int:
     """How many tracks the query matches (QueryError when it cannot be read)."""
-    return session.execute(_matching(query, func.count())).scalar_one()  # type: ignore[no-any-return]
+    where = _plan(TrackQuery(query.text)).where()  # any sort order counts the same
+    sql = f"SELECT count(*) FROM tracks WHERE {where.text}"
+    return int(_driver(session).execute(sql, where.params).fetchone()[0])
 
 
 def track_keys(session: Session, query: TrackQuery) -> list[int]:
     """The row keys (rowids) of every matching track, in the query's order: one fast query."""
-    statement = _matching(query, ROWID).order_by(*_order(query))
-    return list(session.execute(statement).scalars())
-
-
-def _converter(column: Any) -> Callable[[Any], Any] | None:
-    """How to turn the stored value of a row column into what SQLAlchemy would give."""
-    if isinstance(column.type, Uuid):
-        return lambda value: None if value is None else uuid.UUID(hex=value)
-    if isinstance(column.type, UTCDateTime):
-        return lambda value: None if value is None else _stored_time(value)
-    return None
-
-
-def _stored_time(value: str) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
-_ROW_COLUMNS = (*_COLUMNS, Track.is_hidden, Track.tag_text, Track.mood_text)
-_ROW_NAMES = tuple(column.key for column in _ROW_COLUMNS)
-_ROW_CONVERTERS = tuple(
-    (index, converter)
-    for index, column in enumerate(_ROW_COLUMNS)
-    if (converter := _converter(column)) is not None
-)
-_ROW_SQL = (
-    "SELECT tracks.rowid, "
-    + ", ".join(f"{column.table.name}.{column.name}" for column in _ROW_COLUMNS)
-    + " FROM tracks LEFT OUTER JOIN track_analysis ON track_analysis.track_id = tracks.id "
-    "WHERE tracks.rowid IN ({keys})"
-)
-
-
-class _StoredRow:
-    """A row read straight from the driver, looking like a SQLAlchemy row to `tracks._row`."""
-
-    __slots__ = ("_mapping",)
-
-    def __init__(self, mapping: dict[str, Any]) -> None:
-        self._mapping = mapping
+    plan = _plan(query)
+    connection = _driver(session)
+    sql, params, _ = _keys_sql(connection, plan, None, 0)
+    return [row[0] for row in connection.execute(sql, params)]
 
 
 def rows_for_keys(session: Session, keys: Sequence[int]) -> list[dict[str, Any]]:
     """The rows of these keys, in the order given (keys no longer in the store are left out).
 
-    Rows are shaped like `tracks.track_rows` plus "is_hidden", "tags" and "moods". The page
-    the library view asks for is read through the driver, without SQLAlchemy's per-value
+    Rows are shaped like `tracks.track_rows` plus "is_hidden", "tags" and "moods". They are
+    read through the driver and built by one function, without SQLAlchemy's per-value
     processing, which would cost more than the query itself.
     """
-    found: dict[int, dict[str, Any]] = {}
-    connection = session.connection()
-    for start in range(0, len(keys), 500):
-        chunk = [int(key) for key in keys[start : start + 500]]
-        sql = _ROW_SQL.format(keys=", ".join("?" * len(chunk)))
-        for stored in connection.exec_driver_sql(sql, tuple(chunk)):
-            values = list(stored[1:])
-            for index, convert in _ROW_CONVERTERS:
-                values[index] = convert(values[index])
-            mapping = dict(zip(_ROW_NAMES, values, strict=True))
-            row = _row(_StoredRow(mapping))
-            row["is_hidden"] = bool(mapping["is_hidden"])
-            row["tags"] = mapping["tag_text"].split("\n") if mapping["tag_text"] else []
-            row["moods"] = mapping["mood_text"].split("\n") if mapping["mood_text"] else []
-            found[stored[0]] = row
+    if not keys:
+        return []
+    wanted = json.dumps([int(key) for key in keys])
+    found = dict(map(_stored_row, _driver(session).execute(_ROW_SQL, (wanted,))))
     return [found[key] for key in keys if key in found]
 
 
@@ -346,7 +602,15 @@ def find_tracks(
     session: Session, query: TrackQuery, *, limit: int = 200, offset: int = 0
 ) -> list[dict[str, Any]]:
     """One page of matching tracks as rows (see rows_for_keys), in the query's order."""
-    walk = offset + limit < WALK_FROM and _walk_sort_index(session, query)
-    statement = _matching(query, ROWID, walk=walk).order_by(*_order(query))
-    statement = statement.limit(limit).offset(offset)
-    return rows_for_keys(session, list(session.execute(statement).scalars()))
+    plan = _plan(query)
+    connection = _driver(session)
+    if offset + limit > WALK_FROM:  # deep pages: walking the index that far costs more
+        where = plan.where()
+        sql = (
+            f"SELECT tracks.rowid FROM tracks WHERE {where.text} ORDER BY {plan.order} "
+            f"LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+        params = where.params
+    else:
+        sql, params, _ = _keys_sql(connection, plan, limit, offset)
+    return rows_for_keys(session, [row[0] for row in connection.execute(sql, params)])

@@ -10,9 +10,10 @@ gets derived columns, kept right by SQLite triggers on `track_analysis` and `tra
 any writer (the import, the edit service, raw SQL): `effective_bpm` and `effective_key` (the
 override when set, else the measured value; the key as its Camelot order 0-23: 1A, 1B ... 12B),
 `analysis_energy`, `analysis_loudness`, and `tag_text` / `mood_text` (sorted, one a line), which
-join `tracks_fts`. Case-insensitive sort indexes serve the library view's columns, and one
-index over every filter column lets filters skip reading the wide rows. On
-PostgreSQL (the cloud schema) the columns and indexes are made but no triggers.
+join `tracks_fts` (remade with prefix indexes of 1-4 characters: the search box searches as the
+first letters are typed). Case-insensitive sort indexes serve the library view's columns, and
+one index over every filter column lets filters skip reading the wide rows. On PostgreSQL (the
+cloud schema) the columns and indexes are made but no triggers.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ depends_on = None
 # Frozen here so later changes to museaud.store.text make a new revision instead.
 OLD_TRACKS_FTS = TextIndex("tracks", ("title", "artist", "album", "genre", "comment", "notes"))
 TRACKS_FTS = TextIndex(
-    "tracks", ("title", "artist", "album", "genre", "comment", "notes", "tag_text", "mood_text")
+    "tracks",
+    ("title", "artist", "album", "genre", "comment", "notes", "tag_text", "mood_text"),
+    "1 2 3 4",
 )
 
 DERIVED = ("effective_bpm", "effective_key", "analysis_energy", "analysis_loudness")
