@@ -36,11 +36,13 @@ from museaud.library.records import StoredFile
 from museaud.library.scan import Candidate, FolderScan, is_under
 from museaud.library.tags import read_tags
 from museaud.library.worker import FileJob, FileOutcome
+from museaud.store import text
 from museaud.store.base import OWNER_KEY, utcnow
 
 FLUSH_S = 1.0  # write a part-filled batch after this long, so the library fills in as it goes
 INSERT_CHUNK = 1000
 SCAN_REPORT_EVERY = 500
+BULK_CHANGES = 500  # tracks added or changed after which the text index and statistics are tidied
 
 
 @runtime_checkable
@@ -233,6 +235,9 @@ class _ImportRun:
     def finish(self, *, cancelled: bool) -> ImportSummary:
         self.summary.cancelled = cancelled
         self.summary.remaining = self.total - self.done if cancelled else 0
+        if self.summary.new + self.summary.updated >= BULK_CHANGES:
+            with self.sessions() as session:
+                text.optimize(session.connection(), ["tracks"])
         self.summary.elapsed_s = time.monotonic() - self.started
         self.report("done")
         return self.summary
