@@ -86,7 +86,10 @@ def check_audio() -> Check:
         "devices": [asdict(device) for device in devices.devices],
         "problem": devices.problem,
     }
-    return Check("audio", devices.available, devices.summary(), data)
+    detail = devices.summary()
+    if not devices.available:
+        detail += "; offline render (museaud render PATTERN out.wav) still works"
+    return Check("audio", devices.available, detail, data)
 
 
 def check_midi() -> Check:
@@ -97,7 +100,10 @@ def check_midi() -> Check:
         "ports": ports.names,
         "problem": ports.problem,
     }
-    return Check("midi", bool(ports.names), ports.summary(), data)
+    detail = ports.summary()
+    if not ports.names:
+        detail += "; patterns still play on the audio device"
+    return Check("midi", bool(ports.names), detail, data)
 
 
 def check_essentia() -> Check:

@@ -17,7 +17,7 @@ from tests.ui.test_screenshots import save_screenshot
 from museaud.app import App
 from museaud.library.importer import ImportSummary
 from museaud.ui.import_dialog import ImportDialog, ImportUpdate
-from museaud.ui.library_model import COLUMNS
+from museaud.ui.library.columns import COLUMN_KEYS
 from museaud.ui.main_window import MainWindow
 from museaud.ui.theme import apply_theme
 from museaud.ui.views import LibraryView
@@ -127,29 +127,43 @@ def test_the_library_shows_the_empty_state_then_a_table_of_tracks(
     qtbot.waitExposed(window)
     view = window.views["library"]
     assert isinstance(view, LibraryView)
+    qtbot.waitUntil(view.model.loaded_once, timeout=5000)
     assert view.pages.currentWidget() is view.empty_page
 
     import_paths(app, library)
-    view.refresh()
+    view.refresh()  # reads in the background; the table fills in when the answer comes
 
+    qtbot.waitUntil(lambda: view.track_count() == 6, timeout=5000)
     assert view.pages.currentWidget() is view.table_page
-    assert view.track_count() == 6
     assert view.count_label.text() == "6 tracks  ·  2 with errors"
-    model = view.sorted_model
-    headings = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))]
-    assert headings == ["Title", "Artist", "Album", "BPM", "Key", "LUFS", "Duration", "Status"]
+    model = view.model
+    shown = view.shown_columns()
+    assert shown == ["title", "artist", "bpm", "key", "rating", "duration"]
+    headings = [
+        model.headerData(COLUMN_KEYS.index(key), Qt.Orientation.Horizontal) for key in shown
+    ]
+    assert headings == ["Title", "Artist", "BPM", "Key", "Rating", "Length"]
+    shown += ["album", "loudness", "status"]  # hidden at first; the model has them all
+    qtbot.waitUntil(lambda: model.row_loaded(0) and not model.is_reading(), timeout=5000)
     cells = {
-        model.index(row, 0).data(): [model.index(row, c).data() for c in range(len(COLUMNS))]
+        model.index(row, 0).data(): {
+            key: model.index(row, COLUMN_KEYS.index(key)).data() for key in shown
+        }
         for row in range(model.rowCount())
     }
-    _title, artist, album, bpm, key, lufs, duration, status = cells["D Minor 128 Groove"]
-    assert (artist, album, status) == ("Test Band", "Known Answers", "Analysed")
-    assert float(bpm) == pytest.approx(128, rel=0.02) and key == "D minor · 7A"
-    assert float(lufs) < 0 and duration.count(":") == 1
-    assert cells["empty take"][-1] == "Error"  # no title tag: the file name stands in
+    groove = cells["D Minor 128 Groove"]
+    assert (groove["artist"], groove["album"], groove["status"]) == (
+        "Test Band",
+        "Known Answers",
+        "Analysed",
+    )
+    assert float(groove["bpm"]) == pytest.approx(128, rel=0.02) and groove["key"] == "7A · Dm"
+    assert float(groove["loudness"]) < 0 and groove["duration"].count(":") == 1
+    assert cells["empty take"]["status"] == "Error"  # no title tag: the file name stands in
 
-    view.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # by BPM, as numbers
-    bpms = [model.index(row, 3).data() for row in range(model.rowCount())]
+    view.table.sortByColumn(COLUMN_KEYS.index("bpm"), Qt.SortOrder.AscendingOrder)  # the store
+    qtbot.waitUntil(lambda: not model.is_reading() and model.row_loaded(0), timeout=5000)
+    bpms = [model.index(row, COLUMN_KEYS.index("bpm")).data() for row in range(model.rowCount())]
     assert [float(value) for value in bpms if value] == sorted(float(v) for v in bpms if v)
 
     window.show_view("library")

@@ -109,6 +109,21 @@ def _rtmidi_apis() -> list[str]:
         return []
 
 
+def midi_outputs_by_api() -> dict[str, list[str]]:
+    """Every MIDI output port of every MIDI system that starts, by rtmidi API name (a JACK port
+    is found even when ALSA lists ports of its own)."""
+    import mido  # noqa: PLC0415 - the backend loads native code
+
+    found: dict[str, list[str]] = {}
+    for api in _rtmidi_apis():
+        try:
+            backend = mido.Backend(f"mido.backends.rtmidi/{api}", load=True)
+            found[api] = [str(port) for port in backend.get_output_names()]
+        except Exception:  # rtmidi raises SystemError and friends when an API cannot start
+            continue
+    return found
+
+
 def list_midi_outputs() -> MidiPorts:
     """The MIDI output ports of the first MIDI system that starts (ALSA, JACK, CoreMIDI, WinMM)."""
     import mido  # noqa: PLC0415 - the backend loads native code

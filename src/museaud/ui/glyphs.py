@@ -134,6 +134,67 @@ def _dice(painter: QPainter) -> None:
             painter.drawEllipse(QPointF(x, y), 1.1, 1.1)
 
 
+def _play(painter: QPainter) -> None:
+    """A right-pointing triangle, filled."""
+    path = QPainterPath()
+    path.moveTo(7, 4.5)
+    path.lineTo(19.5, 12)
+    path.lineTo(7, 19.5)
+    path.closeSubpath()
+    with _filled(painter):
+        painter.drawPath(path)
+
+
+def _stop(painter: QPainter) -> None:
+    """A filled square."""
+    with _filled(painter):
+        painter.drawRoundedRect(QRectF(6, 6, 12, 12), 1.5, 1.5)
+
+
+def _loop(painter: QPainter) -> None:
+    """Two arrows chasing each other round a rounded rectangle."""
+    painter.drawArc(QRectF(3, 6, 8, 12), 90 * 16, 180 * 16)
+    painter.drawArc(QRectF(13, 6, 8, 12), -90 * 16, 180 * 16)
+    painter.drawLine(QPointF(7, 6), QPointF(15, 6))
+    painter.drawLine(QPointF(9, 18), QPointF(17, 18))
+    painter.drawLine(QPointF(15, 6), QPointF(12.5, 3.5))
+    painter.drawLine(QPointF(9, 18), QPointF(11.5, 20.5))
+
+
+def _metronome(painter: QPainter) -> None:
+    """A metronome: a tapered case with a swinging arm."""
+    path = QPainterPath()
+    path.moveTo(9.5, 3)
+    path.lineTo(14.5, 3)
+    path.lineTo(19, 21)
+    path.lineTo(5, 21)
+    path.closeSubpath()
+    painter.drawPath(path)
+    painter.drawLine(QPointF(6.5, 16), QPointF(17.5, 16))
+    painter.drawLine(QPointF(12, 16), QPointF(17.5, 6.5))
+
+
+def _refresh(painter: QPainter) -> None:
+    """A circular arrow: look again."""
+    painter.drawArc(QRectF(4, 4, 16, 16), 60 * 16, 290 * 16)
+    painter.drawLine(QPointF(16, 5.1), QPointF(19.5, 4))
+    painter.drawLine(QPointF(16, 5.1), QPointF(17, 8.8))
+
+
+def _panic(painter: QPainter) -> None:
+    """An octagon with a bar: stop every sound."""
+    path = QPainterPath()
+    corners = (8.3, 15.7)
+    points = [(a, 3.0) for a in corners] + [(21.0, a) for a in corners]
+    points += [(a, 21.0) for a in reversed(corners)] + [(3.0, a) for a in reversed(corners)]
+    path.moveTo(*points[0])
+    for x, y in points[1:]:
+        path.lineTo(x, y)
+    path.closeSubpath()
+    painter.drawPath(path)
+    painter.drawLine(QPointF(8, 12), QPointF(16, 12))
+
+
 @contextmanager
 def _filled(painter: QPainter) -> Iterator[None]:
     """Within the block, shapes are filled with the pen colour."""
@@ -157,6 +218,12 @@ GLYPHS: dict[str, Callable[[QPainter], None]] = {
     "midi": _midi,
     "database": _database,
     "dice": _dice,
+    "play": _play,
+    "stop": _stop,
+    "loop": _loop,
+    "metronome": _metronome,
+    "refresh": _refresh,
+    "panic": _panic,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from museaud import __version__
@@ -40,6 +40,13 @@ def run_gui(app: App, argv: list[str]) -> int:
     apply_theme(preferences.theme, qt_app)
     window = MainWindow(app)
     window.show()
+
+    # start the audio process once the window is up, so the first Space sounds at once
+    def warm_up() -> None:
+        if window.isVisible():  # not for a window already closed
+            window.playback.warm_up()
+
+    QTimer.singleShot(500, window, warm_up)
     try:
         return qt_app.exec()
     finally:

@@ -1,7 +1,10 @@
-"""The main window: a sidebar of domains, their views, the menus and a status bar.
+"""The main window: a transport bar, a sidebar of domains, their views, the menus and a status
+bar.
 
-Audio and MIDI outputs are asked for once, when the window is made; the preferences dialog can
-look again. The window's size, layout and view are kept per user in the store's ui_state table.
+Audio and MIDI outputs are asked for once, when the window is made; the transport bar's ⟳ and the
+preferences dialog look again. The transport plays the beat machine's pattern and the library's
+previews. The window's size, layout, view and transport settings are kept per user in the store's
+ui_state table; the chosen audio device, buffer size and MIDI port in the preferences.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import base64
 import logging
 import platform
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -39,20 +43,31 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from museaud import __version__
-from museaud.accounts.preferences import Preferences, load_preferences, load_ui_state, save_ui_state
+from museaud.accounts.preferences import (
+    Preferences,
+    load_preferences,
+    load_ui_state,
+    save_ui_state,
+    update_preferences,
+)
 from museaud.app import App
 from museaud.audio.devices import AudioDevices, MidiPorts, list_audio_outputs, list_midi_outputs
+from museaud.patterns.model import BeatPattern, PatternError
+from museaud.patterns.service import PatternNotFoundError, load_pattern
 from museaud.ui.glyphs import app_icon, glyph_icon
 from museaud.ui.import_dialog import ImportDialog
+from museaud.ui.playback import OutputChoice, PlaybackController
 from museaud.ui.preferences_dialog import PreferencesDialog
 from museaud.ui.system_check import SystemCheckDialog
 from museaud.ui.theme import apply_theme, current_theme_colors
-from museaud.ui.views import VIEW_CLASSES, LibraryView, View
+from museaud.ui.transport_bar import TransportBar
+from museaud.ui.views import VIEW_CLASSES, BeatMachineView, LibraryView, View
 from museaud.ui.widgets import StatusItem, scaled_font, separator
 
 log = logging.getLogger(__name__)
 
 UI_STATE_COMPONENT = "main_window"
+TRANSPORT_STATE_COMPONENT = "transport"
 DEFAULT_SIZE = QSize(1280, 800)
 DEFAULT_SIDEBAR_WIDTH = 224
 MIN_SIDEBAR_WIDTH = 170
@@ -98,6 +113,7 @@ class MainWindow(QMainWindow):
         with app.session() as session:
             self.preferences = load_preferences(session, app.local_user_id)
             saved_state = load_ui_state(session, app.local_user_id, UI_STATE_COMPONENT)
+            transport_state = load_ui_state(session, app.local_user_id, TRANSPORT_STATE_COMPONENT)
         self._sidebar_width = DEFAULT_SIDEBAR_WIDTH
         self._refreshing_theme = False
 
@@ -121,7 +137,17 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes(
             [DEFAULT_SIDEBAR_WIDTH, DEFAULT_SIZE.width() - DEFAULT_SIDEBAR_WIDTH]
         )
-        self.setCentralWidget(self.splitter)
+        self.playback = PlaybackController(app, self)
+        self.transport_bar = TransportBar(self.playback, self)
+        central = QWidget(self)
+        central.setObjectName("centralPanel")
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.transport_bar)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self._connect_transport(transport_state)
 
         self._build_actions()
         self._build_menus()
@@ -277,6 +303,44 @@ class MainWindow(QMainWindow):
         )
         self.show_device_status(self.audio_outputs, self.midi_outputs)
 
+    def _connect_transport(self, saved: dict[str, Any]) -> None:
+        """Wire the transport to the beat machine and the library, and take back its settings."""
+        bar = self.transport_bar
+        bar.set_rescan(self.rescan_devices)
+        bar.set_pattern_source(self.pattern_to_play)
+        bar.output_chosen.connect(self._output_chosen)
+        bar.restore_state(saved)
+        kind = "midi" if saved.get("output") == "midi" else "audio"
+        bar.set_outputs(self.audio_outputs, self.midi_outputs)
+        bar.choose_output(self._output_from(self.preferences, kind, saved.get("clock") is True))
+        beat_machine = self.views.get(BeatMachineView.view_name)
+        if isinstance(beat_machine, BeatMachineView):
+            beat_machine.play_requested.connect(self.play_stored_pattern)
+            beat_machine.bench_changed.connect(self._bench_changed)
+            beat_machine.mix_changed.connect(self._mix_changed)
+            bar.show_pattern(beat_machine.pattern_to_play())
+        library = self.views.get(LibraryView.view_name)
+        if isinstance(library, LibraryView):
+            library.play_track_requested.connect(self.preview_track)
+
+    @staticmethod
+    def _output_from(preferences: Preferences, kind: str, clock: bool) -> OutputChoice:
+        if kind == "midi":
+            return OutputChoice(
+                kind="midi",
+                name=preferences.midi_output_port,
+                buffer_size=preferences.audio_buffer_size,
+                sample_rate=preferences.audio_sample_rate,
+                clock=clock,
+            )
+        return OutputChoice(
+            kind="audio",
+            name=preferences.audio_device,
+            buffer_size=preferences.audio_buffer_size,
+            sample_rate=preferences.audio_sample_rate,
+            clock=clock,
+        )
+
     def _sidebar_icon(self, glyph: str) -> QIcon:
         colors = current_theme_colors()
         return glyph_icon(glyph, colors.muted_text, colors.accent)
@@ -325,6 +389,67 @@ class MainWindow(QMainWindow):
         else:
             self.showNormal()
 
+    # transport -------------------------------------------------------------------------------
+
+    def pattern_to_play(self) -> BeatPattern | None:
+        """What Space plays: the beat machine's pattern on the bench, saved or not."""
+        beat_machine = self.views.get(BeatMachineView.view_name)
+        if isinstance(beat_machine, BeatMachineView):
+            return beat_machine.pattern_to_play()
+        return None
+
+    def toggle_play(self) -> bool:
+        """Play the bench's pattern, or stop (as Space); True when playing afterwards."""
+        return self.playback.toggle(self.pattern_to_play())
+
+    def play_stored_pattern(self, pattern_id: uuid.UUID) -> bool:
+        """Play a stored pattern by id (the beat machine's play hook)."""
+        try:
+            with self.app.session() as session:
+                saved = load_pattern(session, pattern_id)
+        except (PatternNotFoundError, PatternError) as error:
+            self.playback.stop()
+            self.playback.show_problem(f"Cannot play the pattern: {error}")
+            return False
+        return self.playback.play(saved.pattern)
+
+    def preview_track(self, track_id: uuid.UUID, path: str) -> None:
+        """Play a library track on the audio device (the library's double-click)."""
+        self.playback.preview_track(track_id, path)
+
+    def _bench_changed(self, pattern: BeatPattern) -> None:
+        self.playback.follow_pattern(pattern)
+        self.transport_bar.show_pattern(pattern)
+
+    def _mix_changed(self, part: int, mute: bool, solo: bool) -> None:
+        self.playback.set_part_mix(part, mute=mute, solo=solo)
+
+    def _output_chosen(self, choice: OutputChoice) -> None:
+        """Keep the output picked in the bar: device, buffer and port in the preferences."""
+        changes: dict[str, Any] = {}
+        if choice.kind == "audio":
+            changes = {"audio_device": choice.name, "audio_buffer_size": choice.buffer_size}
+        elif choice.name:
+            changes = {"midi_output_port": choice.name}
+        try:
+            with self.app.session() as session:
+                if changes:
+                    self.preferences = update_preferences(
+                        session, self.app.local_user_id, **changes
+                    )
+                save_ui_state(
+                    session,
+                    self.app.local_user_id,
+                    TRANSPORT_STATE_COMPONENT,
+                    self.transport_bar.saved_state(),
+                )
+        except SQLAlchemyError:
+            log.exception("could not store the output chosen in the transport bar")
+
+    def rescan_devices(self) -> None:
+        """Look for audio devices and MIDI ports again and show what was found."""
+        self.show_device_status(list_audio_outputs(), list_midi_outputs())
+
     # status ----------------------------------------------------------------------------------
 
     def show_device_status(self, audio_outputs: AudioDevices, midi_outputs: MidiPorts) -> None:
@@ -344,6 +469,8 @@ class MainWindow(QMainWindow):
         midi_text = midi_status(midi_outputs)
         backend = f"\n\nBackend: {midi_outputs.backend}" if midi_outputs.backend else ""
         self.midi_status.set_status(midi_text, tooltip=midi_text + backend)
+        if hasattr(self, "transport_bar"):
+            self.transport_bar.set_outputs(audio_outputs, midi_outputs)
 
     def status_texts(self) -> list[str]:
         """The full texts of the status-bar entries: audio, MIDI, store."""
@@ -392,6 +519,12 @@ class MainWindow(QMainWindow):
             apply_theme(preferences.theme)
         for view in self.views.values():
             view.apply_preferences(preferences)
+        current = self.transport_bar.output_choice()
+        wanted = self._output_from(preferences, current.kind, current.clock)
+        if current.kind == "midi" and not wanted.name:
+            wanted = self._output_from(preferences, "audio", False)
+        if wanted != current:
+            self.transport_bar.choose_output(wanted)
 
     def about_text(self) -> str:
         """The About box's rich text: version, store file, schema revision and the toolkit."""
@@ -441,9 +574,15 @@ class MainWindow(QMainWindow):
         }
 
     def save_window_state(self) -> None:
-        """Store the window's state for the local user."""
+        """Store the window's state and the transport's settings for the local user."""
         with self.app.session() as session:
             save_ui_state(session, self.app.local_user_id, UI_STATE_COMPONENT, self.window_state())
+            save_ui_state(
+                session,
+                self.app.local_user_id,
+                TRANSPORT_STATE_COMPONENT,
+                self.transport_bar.saved_state(),
+            )
 
     def _restore_window_state(self, state: dict[str, Any]) -> None:
         geometry = _from_base64(state.get("geometry"))
@@ -475,6 +614,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Save the window state, then close; a store problem is logged, never blocks quitting."""
+        self.playback.close()
         try:
             self.save_window_state()
         except SQLAlchemyError:
@@ -503,6 +643,7 @@ class MainWindow(QMainWindow):
                 view.refresh_theme()
             for status in (self.audio_status, self.midi_status, self.store_status):
                 status.refresh_theme()
+            self.transport_bar.refresh_theme()
         finally:
             self._refreshing_theme = False
 

@@ -1,8 +1,9 @@
 """The instrument strip: one row per part, beside the step grid and as tall as its rows.
 
 Each row: an enable box, the instrument's name, a mark when the part follows the clave, the
-program (variation) it plays, its volume (0-200 %) and, for pitched parts, a pitch offset in
-semitones. Rows only report changes (`setting_changed`); the view turns them into edits.
+program (variation) it plays, its volume (0-200 %), for pitched parts a pitch offset in
+semitones, and mute/solo switches. Rows only report changes: `setting_changed` becomes an edit of
+the pattern; `mix_changed` (mute, solo) is a live mix for the player, never stored.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionComboBox,
     QStylePainter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +36,8 @@ PROGRAM_WIDTH = 124
 VOLUME_WIDTH = 66
 PITCH_WIDTH = 54
 MARK_WIDTH = 14
+MIX_BUTTON_WIDTH = 22
+MIX_WIDTH = 2 * MIX_BUTTON_WIDTH + 2
 ROW_SPACING = 6
 
 
@@ -113,6 +117,8 @@ class InstrumentRow(QWidget):
 
     setting_changed = Signal(int, str, object)
     """(row, setting name as in Part, new value)."""
+    mix_changed = Signal(int, bool, bool)
+    """(row, mute, solo): the live mix switches of this row."""
 
     def __init__(self, row: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,6 +157,14 @@ class InstrumentRow(QWidget):
         self.pitch_spin.setFixedWidth(PITCH_WIDTH)
         self.pitch_spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.pitch_spin.valueChanged.connect(lambda value: self._changed("pitch_offset", value))
+        self.mute_button = self._mix_button("M", "muteButton")
+        self.solo_button = self._mix_button("S", "soloButton")
+        mix = QHBoxLayout()
+        mix.setContentsMargins(0, 0, 0, 0)
+        mix.setSpacing(2)
+        mix.addWidget(self.mute_button)
+        mix.addWidget(self.solo_button)
+        self.instrument = ""
 
         layout.addWidget(self.enabled_box)
         layout.addWidget(self.name_label)
@@ -159,7 +173,39 @@ class InstrumentRow(QWidget):
         layout.addWidget(self.program_combo)
         layout.addWidget(self.volume_spin)
         layout.addWidget(self.pitch_spin)
+        layout.addLayout(mix)
         self._updating = False
+
+    def _mix_button(self, text: str, name: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setObjectName(name)
+        button.setText(text)
+        button.setCheckable(True)
+        button.setFixedSize(MIX_BUTTON_WIDTH, 22)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        button.toggled.connect(self._mix_toggled)
+        return button
+
+    def _mix_toggled(self, _on: bool) -> None:
+        if not self._updating:
+            self.mix_changed.emit(self.row, self.is_muted(), self.is_soloed())
+
+    def is_muted(self) -> bool:
+        """True when the part is muted in the live mix."""
+        return self.mute_button.isChecked()
+
+    def is_soloed(self) -> bool:
+        """True when the part is soloed in the live mix."""
+        return self.solo_button.isChecked()
+
+    def set_mix(self, mute: bool, solo: bool) -> None:
+        """Set the mute and solo switches without reporting them."""
+        self._updating = True
+        try:
+            self.mute_button.setChecked(mute)
+            self.solo_button.setChecked(solo)
+        finally:
+            self._updating = False
 
     def _changed(self, setting: str, value: object) -> None:
         if not self._updating:
@@ -175,6 +221,9 @@ class InstrumentRow(QWidget):
             self.name_label.setToolTip(full)
             self.name_label.setEnabled(part.enabled)
             self.enabled_box.setAccessibleName(f"Play {full}")
+            self.mute_button.setToolTip(f"Mute {full} while playing (not stored)")
+            self.solo_button.setToolTip(f"Solo {full}: hear only the soloed parts (not stored)")
+            self.instrument = part.instrument
             self.clave_mark.set_on(part.follows_clave)
             labels = [program_label(i, p.name) for i, p in enumerate(part.programs)]
             if [self.program_combo.itemText(i) for i in range(self.program_combo.count())] != (
@@ -203,6 +252,8 @@ class InstrumentStrip(QWidget):
     """The rows of instrument controls, aligned with the step grid's rows."""
 
     setting_changed = Signal(int, str, object)
+    mix_changed = Signal(int, bool, bool)
+    """(row, mute, solo) of one part's live mix switches."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -231,6 +282,7 @@ class InstrumentStrip(QWidget):
             ("PROGRAM", PROGRAM_WIDTH),
             ("VOLUME", VOLUME_WIDTH),
             ("PITCH", PITCH_WIDTH),
+            ("MIX", MIX_WIDTH),
         )
         for text, width in captions:
             label = QLabel(text, header)
@@ -247,23 +299,46 @@ class InstrumentStrip(QWidget):
         return header
 
     def set_pattern(self, pattern: BeatPattern) -> None:
-        """One row per part of pattern, showing its settings."""
+        """One row per part of pattern, showing its settings; a row whose instrument changed
+        (another pattern came) is unmuted and unsoloed, and says so through mix_changed."""
         while len(self.rows) > len(pattern.parts):
             row = self.rows.pop()
+            if row.is_muted() or row.is_soloed():
+                self.mix_changed.emit(row.row, False, False)
             self._rows_layout.removeWidget(row)
             row.deleteLater()
         while len(self.rows) < len(pattern.parts):
             row = InstrumentRow(len(self.rows), self)
             row.setting_changed.connect(self.setting_changed)
+            row.mix_changed.connect(self.mix_changed)
             self._rows_layout.addWidget(row)
             self.rows.append(row)
         for row, part in zip(self.rows, pattern.parts, strict=True):
+            if row.instrument != part.instrument and (row.is_muted() or row.is_soloed()):
+                row.set_mix(False, False)
+                self.mix_changed.emit(row.row, False, False)
             row.show_part(part)
         self.adjustSize()
+
+    def mix(self) -> dict[int, tuple[bool, bool]]:
+        """(mute, solo) of every row that is muted or soloed."""
+        return {
+            row.row: (row.is_muted(), row.is_soloed())
+            for row in self.rows
+            if row.is_muted() or row.is_soloed()
+        }
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """As wide as a row's controls, as tall as the grid."""
         width = (
-            8 + 20 + NAME_WIDTH + MARK_WIDTH + PROGRAM_WIDTH + VOLUME_WIDTH + PITCH_WIDTH + 4
-        ) + 6 * ROW_SPACING
+            8
+            + 20
+            + NAME_WIDTH
+            + MARK_WIDTH
+            + PROGRAM_WIDTH
+            + VOLUME_WIDTH
+            + PITCH_WIDTH
+            + MIX_WIDTH
+            + 4
+        ) + 7 * ROW_SPACING
         return QSize(width, HEADER_HEIGHT + max(1, len(self.rows)) * ROW_HEIGHT)

@@ -3,7 +3,9 @@ a browser of stored patterns.
 
 The view is the one place that talks to the store: every save, load, generation, verdict, fork
 and delete runs in its own short `app.session()`, and only ids and immutable patterns cross back
-into the widgets. Nothing plays yet: the sound issue's transport connects to `play_requested`.
+into the widgets. The view plays nothing itself: the window's transport plays the pattern on the
+bench (`pattern_to_play`, saved or not), follows its edits through `bench_changed`, and takes the
+strip's live mute/solo through `mix_changed`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +65,11 @@ FALLBACK_FLAVOR = "salsa"
 SIMILAR_COUNT = 20
 EDITOR_CHROME = 16
 """The editor card's frame and margins around the grid, in pixels."""
+PANELS_MIN_HEIGHT = 140
+"""How low the generate panel and browser may shrink (they scroll) to leave the grid its rows."""
+EDITOR_HELD_ROWS = 12
+"""The editor never shrinks below this many instrument rows (or the pattern's rows, when
+fewer): a short window scrolls the page instead, so the whole groove stays in view."""
 SETTING_LABELS = {
     "enabled": "Switch instrument",
     "active_program": "Change program",
@@ -107,8 +115,12 @@ class BeatMachineView(View):
     glyph = "beat_machine"
 
     play_requested = Signal(object)
-    """The stored pattern (its uuid) the user wants to hear; the sound issue's transport plays
-    it. Emitted by request_play(); no widget here pretends to play."""
+    """The stored pattern (its uuid) the user wants to hear; the window's transport plays it.
+    Emitted by request_play(); no widget here pretends to play."""
+    bench_changed = Signal(object)
+    """The pattern on the bench after any edit or load (a playing transport follows it)."""
+    mix_changed = Signal(int, bool, bool)
+    """(part index, mute, solo) from the instrument strip: a live mix, never stored."""
     pattern_saved = Signal(object)
     """A pattern (its uuid) was stored or updated."""
 
@@ -147,7 +159,8 @@ class BeatMachineView(View):
         self.splitter.setObjectName("beatSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(12)
-        self.splitter.addWidget(self._build_editor())
+        self.editor = self._build_editor()
+        self.splitter.addWidget(self.editor)
         self.panels = self._build_bottom()
         self.splitter.addWidget(self.panels)
         self.splitter.setStretchFactor(0, 3)
@@ -162,7 +175,8 @@ class BeatMachineView(View):
         body.addWidget(self.controls)
         body.addLayout(banner_row)
         body.addWidget(self.splitter, 1)
-        # a narrow window scrolls the page sideways rather than squeezing the controls
+        # a narrow window scrolls the page sideways rather than squeezing the controls, a short
+        # one scrolls it down rather than hiding instrument rows (see _hold_editor_open)
         self.page_scroll = QScrollArea(self)
         self.page_scroll.setObjectName("beatPageScroll")
         self.page_scroll.setWidgetResizable(True)
@@ -174,6 +188,7 @@ class BeatMachineView(View):
         self.draft.state_changed.connect(self._state_changed)
         self.grid.edited.connect(self.draft.edit)
         self.strip.setting_changed.connect(self._setting_changed)
+        self.strip.mix_changed.connect(self.mix_changed)
         self.controls.title_edited.connect(self._title_edited)
         self.controls.flavor_chosen.connect(self.choose_flavor)
         self.controls.bpm_changed.connect(self._bpm_changed)
@@ -283,20 +298,42 @@ class BeatMachineView(View):
         return holder
 
     def _build_bottom(self) -> QWidget:
+        """The generate panel and the pattern browser, side by side; on a short screen they
+        yield their height to the grid and scroll within it."""
         holder = QWidget(self)
+        holder.setObjectName("beatPanels")
         row = QHBoxLayout(holder)
         row.setContentsMargins(24, 0, 24, 0)
         row.setSpacing(14)
         row.addWidget(self.generate_panel, 5)
         row.addWidget(self.browser, 6)
-        return holder
+        scroll = QScrollArea(self)
+        scroll.setObjectName("beatPanelsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumHeight(PANELS_MIN_HEIGHT)
+        scroll.setWidget(holder)
+        bar = scroll.verticalScrollBar()
+        extent = bar.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+
+        def keep_aligned(_low: int, high: int) -> None:
+            # the scroll bar sits in the page margin: the panels stay as wide as the editor
+            row.setContentsMargins(24, 0, max(0, 24 - extent) if high > 0 else 24, 0)
+
+        bar.rangeChanged.connect(keep_aligned)
+        return scroll
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        """The first time the view shows, give the grid the height its rows need."""
+        """The first time the view shows, give the grid the height its rows need; each time it
+        is opened the grid takes the keyboard, so Space plays at once (the title still edits on
+        a click)."""
         super().showEvent(event)
         if not self._editor_fitted:
             self._editor_fitted = True
             self.fit_editor()
+        if not event.spontaneous():
+            self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def fit_editor(self) -> None:
         """Share the height between the editor (as much as its rows need) and the panels."""
@@ -309,12 +346,20 @@ class BeatMachineView(View):
         editor = max(120, min(wanted, total - panels))
         self.splitter.setSizes([editor, total - editor])
 
+    def _hold_editor_open(self, rows: int) -> None:
+        """Keep the editor tall enough for the pattern's rows (up to EDITOR_HELD_ROWS)."""
+        height = self.grid.sizeHint().height()
+        if rows > EDITOR_HELD_ROWS:
+            height = height * EDITOR_HELD_ROWS // rows
+        self.editor.setMinimumHeight(height + EDITOR_CHROME)
+
     # what the pattern shows ---------------------------------------------------------------------
 
     def _pattern_changed(self) -> None:
         pattern = self.draft.pattern
         self.grid.set_pattern(pattern)
         self.strip.set_pattern(pattern)
+        self._hold_editor_open(len(pattern.parts))
         self.controls.show_pattern(pattern)
         if self.error_banner.isVisible():
             try:
@@ -324,6 +369,11 @@ class BeatMachineView(View):
             else:
                 self.clear_error()
         self._state_changed()
+        self.bench_changed.emit(pattern)
+
+    def pattern_to_play(self) -> BeatPattern:
+        """The pattern on the bench as it is now, saved or not: what Play plays."""
+        return self.draft.pattern
 
     def _state_changed(self) -> None:
         draft = self.draft
@@ -735,7 +785,8 @@ def _reason(error: SQLAlchemyError) -> str:
 def _stylesheet(c: ThemeColors) -> str:
     """The beat machine's own styles, from the theme's colour table."""
     return f"""
-QWidget#patternControls, QWidget#beatPage, QScrollArea#beatPageScroll {{
+QWidget#patternControls, QWidget#beatPage, QScrollArea#beatPageScroll,
+QScrollArea#beatPanelsScroll, QWidget#beatPanels {{
     background: {c.window};
 }}
 QLabel#controlCaption, QLabel#stripCaption, QLabel#fieldCaption, QLabel#panelTitle {{
@@ -790,4 +841,22 @@ QTabBar#shelfTabs::tab:selected {{
 }}
 QTabBar#shelfTabs::tab:hover:!selected {{ background: {c.hover}; }}
 QSplitter#beatSplitter::handle {{ background: transparent; }}
+QToolButton#muteButton, QToolButton#soloButton {{
+    background: {c.button};
+    color: {c.muted_text};
+    border: 1px solid {c.border};
+    border-radius: 4px;
+    font-weight: 600;
+}}
+QToolButton#muteButton:hover, QToolButton#soloButton:hover {{ background: {c.hover}; }}
+QToolButton#muteButton:checked {{
+    background: {c.warning};
+    color: {c.accent_text};
+    border: 1px solid {c.warning};
+}}
+QToolButton#soloButton:checked {{
+    background: {c.accent};
+    color: {c.accent_text};
+    border: 1px solid {c.accent};
+}}
 """
