@@ -25,7 +25,6 @@ Needs the JACK dummy server (`jackd -r -d dummy -r 48000 -p 128`, see TESTING.md
 from __future__ import annotations
 
 import argparse
-import ctypes
 import dataclasses
 import math
 import os
@@ -94,18 +93,8 @@ class HeavyWidget(QWidget):
         self.frames += 1
 
 
-def keep_none_alive() -> None:
-    """PySide6 6.12 on CPython 3.11 drops one reference to None on every call of a QPainter
-    method that returns nothing (drawLine, fillRect, setPen ...); None starts with about 5,000,
-    so a busy painter frees it within seconds and the interpreter aborts ("none_dealloc").
-    CPython 3.12+ makes None immortal; here we give it references enough for the run."""
-    if sys.version_info < (3, 12):
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
-
-
 def run_busy_gui(seconds: float, poll: Callable[[], object]) -> float:
     """Keep the GUI thread busy for `seconds`: repaint, Python work, poll. Returns frames/s."""
-    keep_none_alive()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     widget = HeavyWidget()
     widget.show()
