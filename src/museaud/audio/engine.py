@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import multiprocessing
 import sys
 import threading
@@ -541,10 +542,16 @@ _SERVED = frozenset(
 def _serve(
     connection: Any, device: str | int | None, sample_rate: int, buffer_size: int, voices: int
 ) -> None:
-    """The audio process: one AudioEngine, driven by requests from the pipe until closed."""
+    """The audio process: one AudioEngine, driven by requests from the pipe until closed.
+
+    The cycle collector is off here: a collection holds the interpreter for milliseconds, which
+    the callback cannot wait, and the requests make no reference cycles; it runs after a stop.
+    """
     engine = AudioEngine(
         device, sample_rate=sample_rate, buffer_size=buffer_size, max_voices=voices
     )
+    gc.freeze()
+    gc.disable()
     try:
         while True:
             try:
@@ -571,5 +578,7 @@ def _serve(
                 connection.send((False, error))
             else:
                 connection.send((True, result))
+            if method in ("stop", "panic"):
+                gc.collect()
     finally:
         engine.close()
