@@ -11,6 +11,7 @@ import contextlib
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -61,31 +62,34 @@ def fluidsynth(sample_rate: int = 48000, prefix: str = "museaud_fs") -> Iterator
     if binary is None or not SOUNDFONT.exists():
         raise RuntimeError("FluidSynth not found: apt-get install fluidsynth fluid-soundfont-gm")
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    process = subprocess.Popen(
-        [
-            binary,
-            "-a", "jack", "-m", "jack", "-R", "0", "-C", "0",
-            "-r", str(sample_rate), "-g", "0.8",
-            "-o", f"midi.jack.id={name}",
-            "-o", f"audio.jack.id={name}",
-            "-o", "audio.jack.autoconnect=0",
-            str(SOUNDFONT),
-        ],
-        stdin=subprocess.PIPE,  # its shell waits on stdin: the synth runs until we stop it
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )  # fmt: skip
-    synth = FluidSynth(name, process)
-    try:
-        deadline = time.monotonic() + 30
-        while f"{name}:midi_00" not in _jack_ports():
-            if process.poll() is not None or time.monotonic() > deadline:
-                error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-                raise RuntimeError(f"FluidSynth did not start on JACK:\n{error}")
-            time.sleep(0.1)
-        yield synth
-    finally:
-        synth.quit()
+    # a file, not a pipe: once an unread pipe is full, the synth blocks writing to it
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [
+                binary,
+                "-a", "jack", "-m", "jack", "-R", "0", "-C", "0",
+                "-r", str(sample_rate), "-g", "0.8",
+                "-o", f"midi.jack.id={name}",
+                "-o", f"audio.jack.id={name}",
+                "-o", "audio.jack.autoconnect=0",
+                str(SOUNDFONT),
+            ],
+            stdin=subprocess.PIPE,  # its shell waits on stdin: the synth runs until we stop it
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )  # fmt: skip
+        synth = FluidSynth(name, process)
+        try:
+            deadline = time.monotonic() + 30
+            while f"{name}:midi_00" not in _jack_ports():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    errors.seek(0)
+                    error = errors.read().decode(errors="replace")
+                    raise RuntimeError(f"FluidSynth did not start on JACK:\n{error}")
+                time.sleep(0.1)
+            yield synth
+        finally:
+            synth.quit()
 
 
 def jack_clock() -> tuple[int, int]:

@@ -44,8 +44,12 @@ def _release_portaudio() -> None:
 
 
 @pytest.fixture(scope="session")
-def jack_server() -> Iterator[JackServer]:
-    """A real-time JACK server on the dummy driver at 48 kHz, 128-frame periods."""
+def jack_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JackServer]:
+    """A real-time JACK server on the dummy driver at 48 kHz, 128-frame periods.
+
+    Its messages go to a file, never to a pipe: jackd writes a line for every client and xrun,
+    and once an unread pipe is full jackd blocks in write() and every JACK client with it.
+    """
     if _jack_running():
         yield JackServer(SAMPLE_RATE, PERIOD)
         return
@@ -53,17 +57,19 @@ def jack_server() -> Iterator[JackServer]:
     if jackd is None:
         pytest.fail("jackd not found: apt-get install jackd2 (see TESTING.md)", pytrace=False)
     env = dict(os.environ, JACK_NO_AUDIO_RESERVATION="1")
-    process = subprocess.Popen(
-        [jackd, "-r", "-d", "dummy", "-r", str(SAMPLE_RATE), "-p", str(PERIOD)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
+    log_path = tmp_path_factory.mktemp("jack") / "jackd.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [jackd, "-r", "-d", "dummy", "-r", str(SAMPLE_RATE), "-p", str(PERIOD)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
     deadline = time.monotonic() + 15
     while not _jack_running():
         if process.poll() is not None or time.monotonic() > deadline:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
             process.kill()
+            output = log_path.read_text(errors="replace")
             pytest.fail(f"jackd did not start:\n{output}", pytrace=False)
         time.sleep(0.1)
     try:
