@@ -15,7 +15,12 @@ import pytest
 from museaud.app import App
 from museaud.paths import Paths, default_paths
 
-pytest_plugins = ["tests.support.postgres", "tests.support.jack", "tests.support.audio"]
+pytest_plugins = [
+    "tests.support.postgres",
+    "tests.support.jack",
+    "tests.support.audio",
+    "tests.support.midi_input",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import itertools
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from types import MappingProxyType
 
 import mido
 import pytest
-from tests.support.jack import JackServer
 from tests.support.midi_input import Received
 
 from museaud.audio.midi_out import MidiPlayer
@@ -24,14 +22,6 @@ pytestmark = pytest.mark.jack
 
 ON_TIME_MS = 8.0  # a JACK period (2.7 ms) of quantisation plus scheduling on a busy machine
 TAKES = 3
-
-
-@pytest.fixture
-def midi_in(jack_server: JackServer) -> Iterator[Received]:
-    """A virtual JACK MIDI input with a name of its own (other tests share the server)."""
-    received = Received(f"museaud_test_{uuid.uuid4().hex[:8]}")
-    yield received
-    received.close()
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -26,13 +24,6 @@ def salsa(capsys: pytest.CaptureFixture[str]) -> str:
     assert main(["pattern", "new", "--flavor", "salsa", "--json"]) == 0
     [made] = json.loads(capsys.readouterr().out)
     return str(made["id"])
-
-
-@pytest.fixture
-def midi_in(jack_server: JackServer) -> Iterator[Received]:
-    received = Received(f"museaud_cli_{uuid.uuid4().hex[:8]}")
-    yield received
-    received.close()
 
 
 @pytest.mark.jack

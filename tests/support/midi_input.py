@@ -1,12 +1,18 @@
-"""A virtual JACK MIDI input that keeps what it receives, with JACK's arrival times."""
+"""A virtual JACK MIDI input that keeps what it receives, with JACK's arrival times; the
+`midi_in` fixture gives each test one with a client name of its own."""
 
 from __future__ import annotations
 
 import threading
 import time
+import uuid
+from collections.abc import Iterator
 
 import mido
+import pytest
 import rtmidi
+
+from tests.support.jack import JackServer
 
 
 class Received:
@@ -24,6 +30,7 @@ class Received:
         self.input.ignore_types(sysex=True, timing=False, active_sense=True)
         self.input.open_virtual_port("in")
         self.messages: list[tuple[int, mido.Message]] = []
+        self.drained: list[int] = []  # perf_counter_ns when each message was taken off the queue
         self.lock = threading.Lock()
         self.closed = threading.Event()
         self.clock_ns: float | None = None
@@ -41,14 +48,29 @@ class Received:
             self.clock_ns = now if self.clock_ns is None else self.clock_ns + delta * 1e9
             with self.lock:
                 self.messages.append((round(self.clock_ns), mido.Message.from_bytes(data)))
+                self.drained.append(now)
 
     def of(self, *types: str) -> list[tuple[int, mido.Message]]:
         with self.lock:
             return [(t, m) for t, m in self.messages if m.type in types]
 
+    def since(self, *types: str, since_ns: int = 0) -> list[mido.Message]:
+        """Messages of these types taken in at or after since_ns (perf_counter_ns)."""
+        with self.lock:
+            return [
+                m
+                for (_, m), at in zip(self.messages, self.drained, strict=True)
+                if m.type in types and at >= since_ns
+            ]
+
+    def notes(self, since_ns: int = 0) -> list[mido.Message]:
+        """Sounding notes (note-on with a velocity) taken in at or after since_ns."""
+        return [m for m in self.since("note_on", since_ns=since_ns) if m.velocity]
+
     def clear(self) -> None:
         with self.lock:
             self.messages.clear()
+            self.drained.clear()
 
     def close(self) -> None:
         """The synth quits: the port disappears."""
@@ -57,3 +79,11 @@ class Received:
             self.thread.join()
             self.input.close_port()
             self.input.delete()
+
+
+@pytest.fixture
+def midi_in(jack_server: JackServer) -> Iterator[Received]:
+    """A virtual JACK MIDI input with a client name of its own (tests share the server)."""
+    received = Received(f"museaud_test_{uuid.uuid4().hex[:8]}")
+    yield received
+    received.close()

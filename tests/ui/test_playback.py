@@ -4,16 +4,14 @@ message, and the audio engine on the JACK dummy server."""
 from __future__ import annotations
 
 import multiprocessing
-import threading
 import time
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-import mido
 import pytest
 from pytestqt.qtbot import QtBot
 from tests.support.jack import JackServer
+from tests.support.midi_input import Received
 
 from museaud.app import App
 from museaud.audio.schedule import timeline
@@ -21,38 +19,6 @@ from museaud.audio.transport import TransportState
 from museaud.patterns.flavors import build_pattern
 from museaud.patterns.model import BeatPattern
 from museaud.ui.playback import OutputChoice, PlaybackController
-
-JACK_MIDI = "mido.backends.rtmidi/UNIX_JACK"
-
-
-@dataclass
-class MidiInput:
-    """A virtual JACK MIDI input that keeps what arrives, with arrival times (ns)."""
-
-    port: mido.ports.BaseInput
-    name: str
-    messages: list[tuple[int, mido.Message]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def take(self, message: mido.Message) -> None:
-        with self.lock:
-            self.messages.append((time.perf_counter_ns(), message))
-
-    def of(self, *types: str, since: int = 0) -> list[mido.Message]:
-        with self.lock:
-            return [m for t, m in self.messages if m.type in types and t >= since]
-
-
-@pytest.fixture
-def midi_in(jack_server: JackServer) -> Iterator[MidiInput]:
-    """A virtual input with a client name of its own (other tests share the JACK server)."""
-    client = f"museaud_ui_{uuid.uuid4().hex[:8]}"
-    port = mido.Backend(JACK_MIDI, load=True).open_input("in", client_name=client)
-    received = MidiInput(port, f"{client}:in")
-    port.callback = received.take
-    yield received
-    if not port.closed:
-        port.close()
 
 
 @pytest.fixture
@@ -71,7 +37,7 @@ def drum_keys(pattern: BeatPattern, part: int) -> set[int]:
 
 
 def test_plays_a_pattern_on_a_midi_port_until_stopped(
-    qtbot: QtBot, controller: PlaybackController, midi_in: MidiInput
+    qtbot: QtBot, controller: PlaybackController, midi_in: Received
 ) -> None:
     pattern = salsa()
     controller.set_output(OutputChoice(kind="midi", name=midi_in.name))
@@ -80,22 +46,22 @@ def test_plays_a_pattern_on_a_midi_port_until_stopped(
 
     assert controller.play(pattern)
     assert controller.is_playing()
-    qtbot.waitUntil(lambda: len(midi_in.of("note_on")) >= 8, timeout=5000)
+    qtbot.waitUntil(lambda: len(midi_in.notes()) >= 8, timeout=5000)
     qtbot.waitUntil(lambda: len(states) >= 3, timeout=2000)  # polled while playing
     controller.stop()
     stopped = time.perf_counter_ns()
 
     assert not controller.is_playing()
     assert not controller.last_state().playing  # type: ignore[union-attr]
-    played = {(m.channel, m.note) for m in midi_in.of("note_on") if m.velocity}
+    played = {(m.channel, m.note) for m in midi_in.notes()}
     expected = {(hit.channel, hit.key) for hit in timeline(pattern).hits}
     assert played and played <= expected
     qtbot.wait(600)  # more than a 16th at 120 BPM: notes would have come
-    assert not [m for m in midi_in.of("note_on", since=stopped) if m.velocity]
+    assert not midi_in.notes(stopped)
 
 
 def test_a_tempo_change_reaches_the_player_while_playing(
-    qtbot: QtBot, controller: PlaybackController, midi_in: MidiInput
+    qtbot: QtBot, controller: PlaybackController, midi_in: Received
 ) -> None:
     controller.set_output(OutputChoice(kind="midi", name=midi_in.name))
     controller.play(salsa())
@@ -109,24 +75,24 @@ def test_a_tempo_change_reaches_the_player_while_playing(
 
 
 def test_a_bpm_edit_on_the_bench_changes_tempo_without_a_restart(
-    qtbot: QtBot, controller: PlaybackController, midi_in: MidiInput
+    qtbot: QtBot, controller: PlaybackController, midi_in: Received
 ) -> None:
     pattern = salsa()
     controller.set_output(OutputChoice(kind="midi", name=midi_in.name))
     controller.play(pattern)
-    qtbot.waitUntil(lambda: len(midi_in.of("program_change")) > 0, timeout=3000)
-    programs = len(midi_in.of("program_change"))
+    qtbot.waitUntil(lambda: len(midi_in.since("program_change")) > 0, timeout=3000)
+    programs = len(midi_in.since("program_change"))
 
     controller.follow_pattern(replace(pattern, bpm=100.0))
 
     qtbot.waitUntil(lambda: (controller.last_state() or _idle()).bpm == 100.0, timeout=3000)
-    assert len(midi_in.of("program_change")) == programs  # no restart: no new set-up messages
+    assert len(midi_in.since("program_change")) == programs  # no restart: no new set-up messages
     controller.follow_pattern(replace(pattern, bpm=100.0, swing=0.3))  # a real edit restarts
-    qtbot.waitUntil(lambda: len(midi_in.of("program_change")) > programs, timeout=3000)
+    qtbot.waitUntil(lambda: len(midi_in.since("program_change")) > programs, timeout=3000)
 
 
 def test_a_muted_part_sends_nothing_and_solo_leaves_only_that_part(
-    qtbot: QtBot, controller: PlaybackController, midi_in: MidiInput
+    qtbot: QtBot, controller: PlaybackController, midi_in: Received
 ) -> None:
     pattern = salsa()
     clave = next(i for i, p in enumerate(pattern.parts) if p.instrument == "clave")
@@ -135,35 +101,34 @@ def test_a_muted_part_sends_nothing_and_solo_leaves_only_that_part(
     other_keys = set().union(*(drum_keys(pattern, i) for i in others)) - clave_keys
     controller.set_output(OutputChoice(kind="midi", name=midi_in.name))
     controller.play(pattern)
-    qtbot.waitUntil(lambda: len(midi_in.of("note_on")) > 0, timeout=3000)
+    qtbot.waitUntil(lambda: len(midi_in.notes()) > 0, timeout=3000)
 
     assert controller.set_part_mix(clave, mute=True)
     qtbot.wait(100)  # notes already on their way may still arrive
     since = time.perf_counter_ns()
     qtbot.wait(2200)  # more than one bar at 120 BPM: the clave plays in every bar
-    keys = {m.note for m in midi_in.of("note_on", since=since) if m.channel == 9 and m.velocity}
+    keys = {m.note for m in midi_in.notes(since) if m.channel == 9}
     assert keys and not keys & clave_keys
 
     controller.set_part_mix(clave, mute=False, solo=True)
     qtbot.wait(100)
     since = time.perf_counter_ns()
     qtbot.wait(2200)
-    keys = {m.note for m in midi_in.of("note_on", since=since) if m.channel == 9 and m.velocity}
+    keys = {m.note for m in midi_in.notes(since) if m.channel == 9}
     assert keys and keys <= clave_keys and not keys & other_keys
     assert controller.settings.audible(clave)
 
 
 def test_an_unplugged_port_stops_playback_with_a_clear_message(
-    qtbot: QtBot, controller: PlaybackController, midi_in: MidiInput
+    qtbot: QtBot, controller: PlaybackController, midi_in: Received
 ) -> None:
     problems: list[str] = []
     controller.problem_changed.connect(problems.append)
     controller.set_output(OutputChoice(kind="midi", name=midi_in.name))
     controller.play(salsa())
-    qtbot.waitUntil(lambda: len(midi_in.of("note_on")) > 0, timeout=3000)
+    qtbot.waitUntil(lambda: len(midi_in.notes()) > 0, timeout=3000)
 
-    midi_in.port.callback = None
-    midi_in.port.close()  # the synth goes away mid-play
+    midi_in.close()  # the synth goes away mid-play
 
     qtbot.waitUntil(lambda: not controller.is_playing(), timeout=5000)
     assert problems and midi_in.name.split(":")[0] in controller.problem
@@ -173,7 +138,7 @@ def test_an_unplugged_port_stops_playback_with_a_clear_message(
 
 
 def test_an_unknown_midi_port_is_refused_with_the_ports_there_are(
-    controller: PlaybackController, midi_in: MidiInput
+    controller: PlaybackController, midi_in: Received
 ) -> None:
     controller.set_output(OutputChoice(kind="midi", name="minilogue xd MIDI 2"))
 

@@ -6,21 +6,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import mido
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from tests.support.audio import write_sine
 from tests.support.jack import JackServer
+from tests.support.midi_input import Received
 
 from museaud.accounts.preferences import load_preferences, load_ui_state, update_preferences
 from museaud.analytics.events import PerformanceMetric
@@ -39,40 +37,6 @@ from museaud.ui.views import BeatMachineView, LibraryView
 
 if TYPE_CHECKING:
     from tests.ui.conftest import FakeDevices
-
-JACK_MIDI = "mido.backends.rtmidi/UNIX_JACK"
-
-
-@dataclass
-class MidiInput:
-    """A virtual JACK MIDI input that keeps what arrives, with arrival times (ns)."""
-
-    port: mido.ports.BaseInput
-    name: str
-    messages: list[tuple[int, mido.Message]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def take(self, message: mido.Message) -> None:
-        with self.lock:
-            self.messages.append((time.perf_counter_ns(), message))
-
-    def notes(self, since: int = 0) -> list[mido.Message]:
-        with self.lock:
-            return [
-                m for t, m in self.messages if m.type == "note_on" and m.velocity and t >= since
-            ]
-
-
-@pytest.fixture
-def midi_in(jack_server: JackServer) -> Iterator[MidiInput]:
-    """A virtual input with a client name of its own (other tests share the JACK server)."""
-    client = f"museaud_bar_{uuid.uuid4().hex[:8]}"
-    port = mido.Backend(JACK_MIDI, load=True).open_input("in", client_name=client)
-    received = MidiInput(port, f"{client}:in")
-    port.callback = received.take
-    yield received
-    if not port.closed:
-        port.close()
 
 
 def open_window(qtbot: QtBot, app: App) -> MainWindow:
@@ -213,7 +177,7 @@ def test_the_output_chooser_offers_devices_ports_and_buffer_sizes_and_keeps_the_
 
 
 def test_the_midi_chooser_lists_a_jack_port_after_a_rescan(
-    qtbot: QtBot, window: MainWindow, devices: FakeDevices, midi_in: MidiInput
+    qtbot: QtBot, window: MainWindow, devices: FakeDevices, midi_in: Received
 ) -> None:
     combo = window.transport_bar.output_combo
     assert combo.findText(f"MIDI · {midi_in.name}") < 0
@@ -225,7 +189,7 @@ def test_the_midi_chooser_lists_a_jack_port_after_a_rescan(
 
 
 def test_space_plays_the_beat_machine_pattern_on_a_midi_port_and_stops(
-    qtbot: QtBot, window: MainWindow, devices: FakeDevices, midi_in: MidiInput
+    qtbot: QtBot, window: MainWindow, devices: FakeDevices, midi_in: Received
 ) -> None:
     use_midi_port(qtbot, window, devices, midi_in.name)
     view = on_the_beat_machine(window)
@@ -251,7 +215,7 @@ def test_space_plays_the_beat_machine_pattern_on_a_midi_port_and_stops(
 
 
 def test_space_plays_at_once_on_opening_the_beat_machine_and_types_in_a_clicked_title(
-    qtbot: QtBot, window: MainWindow, devices: FakeDevices, midi_in: MidiInput
+    qtbot: QtBot, window: MainWindow, devices: FakeDevices, midi_in: Received
 ) -> None:
     use_midi_port(qtbot, window, devices, midi_in.name)
     window.show_view("library")
@@ -277,7 +241,7 @@ def test_space_plays_at_once_on_opening_the_beat_machine_and_types_in_a_clicked_
 
 
 def test_a_stored_pattern_plays_through_the_beat_machine_hook(
-    qtbot: QtBot, app: App, window: MainWindow, devices: FakeDevices, midi_in: MidiInput
+    qtbot: QtBot, app: App, window: MainWindow, devices: FakeDevices, midi_in: Received
 ) -> None:
     with app.session() as session:
         pattern_id = save_pattern(session, build_pattern("bossa-nova", bpm=130), origin="user")
@@ -295,7 +259,7 @@ def test_a_stored_pattern_plays_through_the_beat_machine_hook(
 
 
 def test_a_tempo_change_in_the_bar_reaches_the_player(
-    qtbot: QtBot, window: MainWindow, devices: FakeDevices, midi_in: MidiInput
+    qtbot: QtBot, window: MainWindow, devices: FakeDevices, midi_in: Received
 ) -> None:
     use_midi_port(qtbot, window, devices, midi_in.name)
     on_the_beat_machine(window)
@@ -314,7 +278,7 @@ def test_a_tempo_change_in_the_bar_reaches_the_player(
 
 
 def test_mute_in_the_instrument_strip_reaches_the_player(
-    qtbot: QtBot, window: MainWindow, devices: FakeDevices, midi_in: MidiInput
+    qtbot: QtBot, window: MainWindow, devices: FakeDevices, midi_in: Received
 ) -> None:
     use_midi_port(qtbot, window, devices, midi_in.name)
     view = on_the_beat_machine(window)
@@ -338,14 +302,14 @@ def test_mute_in_the_instrument_strip_reaches_the_player(
 
 
 def test_an_unplugged_synth_is_shown_in_the_bar_and_the_app_goes_on(
-    qtbot: QtBot, window: MainWindow, devices: FakeDevices, midi_in: MidiInput
+    qtbot: QtBot, window: MainWindow, devices: FakeDevices, midi_in: Received
 ) -> None:
     use_midi_port(qtbot, window, devices, midi_in.name)
     on_the_beat_machine(window)
     press_space(qtbot, window)
     qtbot.waitUntil(lambda: len(midi_in.notes()) > 0, timeout=5000)
 
-    midi_in.port.close()
+    midi_in.close()
 
     bar = window.transport_bar
     qtbot.waitUntil(lambda: "went away" in bar.message(), timeout=5000)
