@@ -18,8 +18,10 @@ import errno
 import math
 import os
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +36,10 @@ WAVEFORM_POINTS = 1000
 WAVEFORM_HOP = 512  # native frames per min/max pair before the overview is pooled to 1000 points
 PEAK_FLOOR_DBFS = -120.0
 BLOCK_UNITS = 16384  # a read block is this many frames times the decimation factor
+_WHOLE_FILE_S = 24 * 3600.0  # "no cap" for the Essentia loader, which wants an end time
+
+
+_Read = TypeVar("_Read")
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,13 +196,18 @@ def declared_pcm_bytes(path: Path) -> tuple[int, int] | None:
         return None
 
 
-def _read_with_soundfile(path: Path, max_duration_s: float) -> DecodedAudio:
+def _refuse_short_pcm(path: Path) -> None:
+    """A wav/aiff whose header declares more audio than the file holds was cut short."""
     pcm = declared_pcm_bytes(path)
     if pcm is not None and pcm[0] > pcm[1] + 4096:
         raise AnalysisError(
             path,
             f"truncated: the header declares {pcm[0]} bytes of audio but the file holds {pcm[1]}",
         )
+
+
+def _read_with_soundfile(path: Path, max_duration_s: float) -> DecodedAudio:
+    _refuse_short_pcm(path)
     with soundfile.SoundFile(str(path)) as audio:
         sample_rate, channels, declared = float(audio.samplerate), audio.channels, audio.frames
         if sample_rate <= 0 or channels <= 0:
@@ -226,11 +237,8 @@ def _read_with_essentia(path: Path, max_duration_s: float) -> DecodedAudio:
     stereo, sample_rate, channels = _essentia.decode_stereo(
         str(path), float(header_rate or 44100), max_duration_s
     )
-    if len(stereo) == 0 or sample_rate <= 0:
-        raise AnalysisError(path, "no audio: nothing decodes")
     channels = channels or header_channels or 2
-    # Essentia hands mono as two equal channels; keep one so mono is weighed as dual-mono once
-    frames = stereo[:, :1] if channels == 1 else stereo
+    frames = _essentia_frames(path, stereo, sample_rate, channels)
     accumulator = _Accumulator(sample_rate, frames.shape[1], max_duration_s)
     accumulator.add(np.ascontiguousarray(frames))
     decoded_s = len(stereo) / sample_rate
@@ -239,22 +247,71 @@ def _read_with_essentia(path: Path, max_duration_s: float) -> DecodedAudio:
     return accumulator.result(sample_rate, channels, duration_s)
 
 
-def decode(path: Path, max_duration_s: float) -> DecodedAudio:
-    """Read a file once; AnalysisError says why when it is empty, undecodable or truncated."""
+def _essentia_frames(
+    path: Path, stereo: npt.NDArray[np.float32], sample_rate: float, channels: int
+) -> npt.NDArray[np.float32]:
+    """Essentia's decoded pair as the file's channels: it hands mono as two equal channels,
+    and keeping one weighs mono once, as for any other mono file."""
+    if len(stereo) == 0 or sample_rate <= 0:
+        raise AnalysisError(path, "no audio: nothing decodes")
+    return stereo[:, :1] if channels == 1 else stereo
+
+
+def _either_decoder(
+    path: Path, with_soundfile: Callable[[], _Read], with_essentia: Callable[[], _Read]
+) -> _Read:
+    """libsndfile first; what it cannot open goes to Essentia's ffmpeg. AnalysisError says
+    why when the file is empty, undecodable or truncated."""
     check_readable(path)
     try:
-        return _read_with_soundfile(path, max_duration_s)
+        return with_soundfile()
     except soundfile.LibsndfileError as error:
         opened = "Error opening" in str(error)
         if not opened:  # it opened but broke while decoding: damaged or cut short
             raise AnalysisError(path, f"corrupt or truncated: {_short(error)}") from error
         first_complaint = _short(error)
     try:
-        return _read_with_essentia(path, max_duration_s)
+        return with_essentia()
     except RuntimeError as error:
         raise AnalysisError(
             path, f"not a decodable audio file ({_short(error)}; libsndfile: {first_complaint})"
         ) from error
+
+
+def decode(path: Path, max_duration_s: float) -> DecodedAudio:
+    """Read a file once for analysis (see the module's docstring)."""
+    return _either_decoder(
+        path,
+        lambda: _read_with_soundfile(path, max_duration_s),
+        lambda: _read_with_essentia(path, max_duration_s),
+    )
+
+
+def read_frames(
+    path: Path, max_duration_s: float | None = None
+) -> tuple[npt.NDArray[np.float32], int]:
+    """The file's samples as (frames, channels) float32 at its own rate, for playing: every
+    channel kept, the first max_duration_s only when given. AnalysisError as for decode()."""
+
+    def with_soundfile() -> tuple[npt.NDArray[np.float32], int]:
+        _refuse_short_pcm(path)
+        with soundfile.SoundFile(str(path)) as audio:
+            rate = int(audio.samplerate)
+            wanted = -1 if max_duration_s is None else math.ceil(max_duration_s * rate)
+            frames = audio.read(wanted, dtype="float32", always_2d=True)
+        if len(frames) == 0:
+            raise AnalysisError(path, "no audio: the file holds no samples")
+        return np.asarray(frames, dtype=np.float32), rate
+
+    def with_essentia() -> tuple[npt.NDArray[np.float32], int]:
+        _, header_rate, header_channels = _essentia.file_facts(str(path))
+        stereo, rate, channels = _essentia.decode_stereo(
+            str(path), float(header_rate or 44100), max_duration_s or _WHOLE_FILE_S
+        )
+        frames = _essentia_frames(path, stereo, rate, channels or header_channels or 2)
+        return frames, round(rate)
+
+    return _either_decoder(path, with_soundfile, with_essentia)
 
 
 def _short(error: Exception) -> str:
