@@ -168,6 +168,56 @@ def test_painted_cells_show_what_the_model_holds(qtbot: QtBot, app: App) -> None
     assert alignment & Qt.AlignmentFlag.AlignRight  # numbers line up on the right
 
 
+def test_added_and_last_played_show_the_day_and_sort_by_the_store(qtbot: QtBot, app: App) -> None:
+    ids = add_tracks(app, 3)
+    played = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+    with app.session() as session:
+        session.get_one(Track, ids[1]).last_played_at = played
+    view = open_view(qtbot, app)
+    model = view.model
+    wait_loaded(qtbot, model, range(3))
+    added, last = COLUMN_KEYS.index("added"), COLUMN_KEYS.index("last_played")
+
+    day = played.astimezone().date().isoformat()
+    assert [model.index(row, last).data() for row in range(3)] == ["", day, ""]
+    assert (
+        model.index(0, added).data()
+        == datetime(2026, 1, 1, tzinfo=UTC).astimezone().date().isoformat()
+    )
+
+    view.table.sortByColumn(last, Qt.SortOrder.DescendingOrder)
+    wait_answered(qtbot, model)
+    wait_loaded(qtbot, model, range(3))
+    assert model.index(0, 0).data() == "Track 0001"
+
+
+def test_going_to_a_track_whose_row_is_not_read_yet_selects_it(qtbot: QtBot, app: App) -> None:
+    ids = add_tracks(app, 1000)
+    view = open_view(qtbot, app)
+    model = view.model
+    view.table.sortByColumn(COLUMN_KEYS.index("title"), Qt.SortOrder.AscendingOrder)
+    wait_answered(qtbot, model)
+    assert not model.row_loaded(900)
+
+    view.show_track(str(ids[900]))  # as a click in the similar list does
+
+    qtbot.waitUntil(lambda: view.selected_rows() == [900], timeout=WAIT_MS)
+    assert view.table.currentIndex().row() == 900
+    assert view.selected_track_ids() == [ids[900]]
+    qtbot.waitUntil(lambda: view.detail_pane.detail is not None, timeout=WAIT_MS)
+    assert view.detail_pane.detail.id == ids[900]  # type: ignore[union-attr]
+
+    view.set_query_text("genre:house")  # tracks 0, 4, 8 ...: track 901 is left out
+    wait_for_query(qtbot, view, 250)
+    view.show_track(str(ids[901]))
+    qtbot.waitUntil(
+        lambda: view.detail_pane.detail is not None and view.detail_pane.detail.id == ids[901],
+        timeout=WAIT_MS,
+    )
+    assert view.selected_rows() == []
+    assert "not among the tracks listed" in view.count_label.text()
+
+
 def test_sorting_by_a_header_asks_the_store(qtbot: QtBot, app: App) -> None:
     add_tracks(app, 450)
     view = open_view(qtbot, app)
@@ -387,6 +437,37 @@ def test_a_refused_edit_is_shown_and_changes_nothing(qtbot: QtBot, app: App) -> 
         pane.save_credits()
     assert pane.detail is not None
     assert [(c.name, c.role, c.split) for c in pane.detail.creators] == [("Ana", "producer", 60)]
+
+
+def test_credits_for_many_tracks_are_saved_only_when_confirmed(
+    qtbot: QtBot, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = add_tracks(app, 3)
+    with app.session() as session:
+        set_creators(session, ids[2], [Creator("Cleo", "composer", 100)])
+    view = open_view(qtbot, app)
+    wait_loaded(qtbot, view.model, range(3))
+    with qtbot.waitSignal(view.detail_loaded, timeout=WAIT_MS):
+        select_rows(view, [0, 1, 2])
+    pane = view.detail_pane
+    assert pane.save_credits_button.text() == "Save Credits to 3 Tracks"
+    pane.tabs.setCurrentIndex(1)
+    pane.creators_table.setRowCount(0)
+    pane.add_creator_row(Creator("Ana", "producer", 100))
+    asked: list[int] = []
+
+    monkeypatch.setattr(pane, "confirm_replace_credits", lambda n: asked.append(n) or False)
+    pane.save_credits()
+    with app.session() as session:
+        assert [c.name for c in track_detail(session, ids[2]).creators] == ["Cleo"]
+
+    monkeypatch.setattr(pane, "confirm_replace_credits", lambda n: asked.append(n) or True)
+    with qtbot.waitSignal(view.detail_loaded, timeout=WAIT_MS):
+        pane.save_credits()
+    assert asked == [3, 3]
+    with app.session() as session:
+        for track_id in ids:
+            assert [c.name for c in track_detail(session, track_id).creators] == ["Ana"]
 
 
 def test_dragged_tracks_carry_their_ids_and_files(qtbot: QtBot, app: App) -> None:

@@ -444,7 +444,8 @@ _ROW_SQL = (
     "SELECT tracks.rowid, tracks.id, tracks.path, tracks.title, tracks.artist, tracks.album, "
     "tracks.genre, tracks.year, tracks.file_format, tracks.duration_s, tracks.status, "
     "tracks.error, tracks.missing_since, tracks.tag_bpm, tracks.tag_key, tracks.rating, "
-    "tracks.is_favorite, tracks.play_count, tracks.is_hidden, tracks.tag_text, tracks.mood_text, "
+    "tracks.is_favorite, tracks.play_count, tracks.created_at, tracks.last_played_at, "
+    "tracks.is_hidden, tracks.tag_text, tracks.mood_text, "
     "a.bpm, a.key_note, a.scale, a.key_confidence, a.bpm_confidence, a.loudness_lufs, "
     "a.peak_dbfs, a.energy, a.manual_override, a.bpm_override, a.key_note_override, "
     "a.scale_override, a.algorithm, a.algorithm_version, a.analyzed_at "
@@ -496,6 +497,8 @@ def _stored_row(values: tuple[Any, ...]) -> tuple[int, dict[str, Any]]:
         rating,
         favorite,
         play_count,
+        added_at,
+        last_played,
         hidden,
         tags,
         moods,
@@ -553,6 +556,8 @@ def _stored_row(values: tuple[Any, ...]) -> tuple[int, dict[str, Any]]:
         "status": status,
         "error": error,
         "missing_since": None if missing_since is None else _time_text(missing_since),
+        "added_at": None if added_at is None else _time_text(added_at),
+        "last_played_at": None if last_played is None else _time_text(last_played),
         "analysis": None
         if algorithm is None
         else {
@@ -596,6 +601,16 @@ def rows_for_keys(session: Session, keys: Sequence[int]) -> list[dict[str, Any]]
     wanted = json.dumps([int(key) for key in keys])
     found = dict(map(_stored_row, _driver(session).execute(_ROW_SQL, (wanted,))))
     return [found[key] for key in keys if key in found]
+
+
+def key_of_track(session: Session, track_id: uuid.UUID) -> int | None:
+    """The row key (rowid) of a track, so a view can find its row among track_keys."""
+    found = (
+        _driver(session)
+        .execute("SELECT rowid FROM tracks WHERE id = ?", (track_id.hex,))
+        .fetchone()
+    )
+    return None if found is None else int(found[0])
 
 
 def find_tracks(

@@ -37,6 +37,8 @@ _COLUMNS = (
     Track.rating,
     Track.is_favorite,
     Track.play_count,
+    Track.created_at,
+    Track.last_played_at,
     TrackAnalysis.bpm,
     TrackAnalysis.key_note,
     TrackAnalysis.scale,
@@ -109,6 +111,8 @@ def _row(values: Any) -> dict[str, Any]:
         "status": m["status"],
         "error": m["error"],
         "missing_since": m["missing_since"].isoformat() if m["missing_since"] else None,
+        "added_at": m["created_at"].isoformat() if m["created_at"] else None,
+        "last_played_at": m["last_played_at"].isoformat() if m["last_played_at"] else None,
         "analysis": None
         if m["algorithm"] is None
         else {

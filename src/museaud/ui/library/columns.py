@@ -86,11 +86,13 @@ def stars(rating: int | None) -> str:
 
 
 def _date(value: Any) -> str:
+    """The day in the musician's time zone (rows hold UTC times)."""
     if not value:
         return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    return str(value)[:10]
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.date().isoformat()
 
 
 def display_text(row: dict[str, Any], column: Column) -> str:

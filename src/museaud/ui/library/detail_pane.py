@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -313,6 +314,9 @@ class DetailPane(QFrame):
     def _show(self, detail: TrackDetail | None) -> None:
         self.error_label.setVisible(False)
         many = self._selected > 1
+        self.save_credits_button.setText(
+            f"Save Credits to {self._selected:,} Tracks" if many else "Save Credits"
+        )
         self.selection_label.setVisible(many)
         self.selection_label.setText(
             f"{self._selected:,} tracks selected: edits apply to all of them. "
@@ -562,7 +566,21 @@ class DetailPane(QFrame):
             for row in range(self.samples_table.rowCount())
         ]
         self.error_label.setVisible(False)
+        if self._selected > 1 and not self.confirm_replace_credits(self._selected):
+            return
         self.credits_requested.emit(creators, instruments, samples)
+
+    def confirm_replace_credits(self, count: int) -> bool:
+        """Ask before one track's credits replace those of every selected track."""
+        answer = QMessageBox.question(
+            self,
+            "Replace credits",
+            f"Replace the creators, instruments and samples of all {count:,} selected tracks "
+            "with these? Credits they have now are removed.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
 
 def _check_item(checked: bool) -> QTableWidgetItem:

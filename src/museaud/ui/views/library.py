@@ -57,7 +57,7 @@ from museaud.library.editing import (
 )
 from museaud.library.facets import Facet, genre_counts, tag_counts
 from museaud.library.query import QueryError, parse_query
-from museaud.library.search import rows_for_keys
+from museaud.library.search import key_of_track, rows_for_keys
 from museaud.library.similarity import similar_tracks
 from museaud.ui.library.columns import COLUMN_KEYS, COLUMNS, column_by_key
 from museaud.ui.library.detail_pane import DetailPane
@@ -540,9 +540,26 @@ class LibraryView(EmptyStateView):
         detail pane alone."""
         row = self.model.row_of_track(track_id)
         if row is None:
-            self.table.clearSelection()
-            self._load_detail_of(uuid.UUID(track_id))
+            wanted = uuid.UUID(track_id)
+            self.reader.submit(
+                "locate",
+                lambda session: key_of_track(session, wanted),
+                lambda key: self._located(wanted, key),
+            )
             return
+        self._select_row(row)
+
+    def _located(self, track_id: uuid.UUID, key: int | None) -> None:
+        """Select the found track's row; a track the query leaves out shows in the pane alone."""
+        row = None if key is None else self.model.row_of_key(key)
+        if row is None:
+            self.table.clearSelection()
+            self._load_detail_of(track_id)
+            self.count_label.setText("The track shown is not among the tracks listed")
+            return
+        self._select_row(row)
+
+    def _select_row(self, row: int) -> None:
         index = self.model.index(row, 0)
         self.table.setCurrentIndex(index)
         self.table.selectRow(row)
