@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from museaud.music.keys import Key, are_neighbours, camelot, from_camelot
+from museaud.music.keys import Key, are_neighbours, camelot, from_camelot, written_key
 
 WHEEL = {  # the Camelot wheel as DJs print it
     "1A": "G# minor", "1B": "B major", "2A": "D# minor", "2B": "F# major",
@@ -23,6 +23,22 @@ def test_camelot_codes_match_the_wheel(code: str, name: str) -> None:
     assert key.camelot == code
     assert from_camelot(code) == key
     assert str(key) == name
+
+
+WRITTEN = {  # the key signature with fewer accidentals; six either way: F# major, Eb minor
+    "major": ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"),
+    "minor": ("Cm", "C#m", "Dm", "Ebm", "Em", "Fm", "F#m", "Gm", "G#m", "Am", "Bbm", "Bm"),
+}
+
+
+@pytest.mark.parametrize("scale", ["major", "minor"])
+def test_keys_are_written_as_in_their_key_signature(scale: str) -> None:
+    written = [Key(note, scale).short for note in range(12)]
+    assert written == list(WRITTEN[scale])
+    assert Key(10, "minor").written == "Bb minor"
+    assert written_key("A#", "minor", short=True) == "Bbm"  # rows hold sharp names
+    assert written_key("Db", "major") == "Db major"
+    assert written_key(None, "minor") is None
 
 
 def test_keys_parse_from_the_ways_people_write_them() -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from museaud.cli.common import EXIT_USAGE, CommandError, print_json, resolve_id
 from museaud.library.lengths import format_length
+from museaud.music.keys import written_key
 
 if TYPE_CHECKING:
     from museaud.library.detail import TrackDetail
@@ -172,7 +173,7 @@ def _stars(rating: int | None) -> str:
 
 
 def _key_text(key: Key) -> str:
-    return f"{key.name} {key.scale} ({key.camelot})"
+    return f"{key.written} ({key.camelot})"
 
 
 def print_detail(detail: TrackDetail) -> None:
@@ -189,8 +190,9 @@ def print_detail(detail: TrackDetail) -> None:
     tempo = "-" if row["bpm"] is None else f"{row['bpm']:.2f} BPM ({row['bpm_source']})"
     if override is not None and override.bpm is not None and measured and measured.bpm:
         tempo += f"; analysis said {measured.bpm:.2f}"
-    key = "-" if row["key"] is None else f"{row['key']} {row['scale']} ({row['camelot']}, "
-    if row["key"] is not None:
+    written = written_key(row.get("key"), row.get("scale"))
+    key = "-" if written is None else f"{written} ({row['camelot']}, "
+    if written is not None:
         key += f"{row['key_source']})"
         if override is not None and override.key is not None and measured and measured.key:
             key += f"; analysis said {_key_text(measured.key)}"

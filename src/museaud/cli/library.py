@@ -16,6 +16,7 @@ from museaud.cli.common import EXIT_USAGE, CommandError, print_json, warn
 from museaud.library.lengths import format_length
 from museaud.library.query import FIELDS
 from museaud.library.search import SORT_FIELDS
+from museaud.music.keys import written_key
 
 if TYPE_CHECKING:
     from museaud.library.importer import ImportProgress, ImportSummary
@@ -153,9 +154,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _key_text(row: dict[str, Any]) -> str:
-    if row["key"] is None:
-        return "-"
-    return f"{row['key']}{'m' if row['scale'] == 'minor' else ''} {row['camelot']}"
+    short = written_key(row.get("key"), row.get("scale"), short=True)
+    return "-" if short is None else f"{short} {row['camelot']}"
 
 
 def _status_query(statuses: list[str] | None) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from museaud.cli.common import EXIT_USAGE, CommandError, print_json, resolve_id, warn
+from museaud.music.keys import written_key
 
 
 def _describe(row: dict[str, Any]) -> str:
@@ -14,7 +15,7 @@ def _describe(row: dict[str, Any]) -> str:
     title = row["title"] or Path(row["path"]).name
     who = f"{row['artist']} – {title}" if row["artist"] else title
     bpm = "-" if row["bpm"] is None else f"{row['bpm']:.1f}"
-    key = "-" if row["key"] is None else f"{row['key']}{'m' if row['scale'] == 'minor' else ''}"
+    key = written_key(row.get("key"), row.get("scale"), short=True) or "-"
     return f"{bpm:>6} bpm  {key:<3} {row['camelot'] or '':<3}  {who}"
 
 

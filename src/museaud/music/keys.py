@@ -13,6 +13,27 @@ from museaud.music.pitch import note_name, pitch_class
 
 SCALES = ("major", "minor")
 
+# How musicians write each key's tonic: the key signature with fewer accidentals (F# major and
+# Eb minor, six either way, as most charts and DJ software write them).
+MAJOR_TONICS = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+MINOR_TONICS = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B")
+
+
+def key_name(key_note: int, scale: str, *, short: bool = False) -> str:
+    """A key as a musician writes it: 'Bb minor' and 'Db major', or short 'Bbm' and 'Db'."""
+    tonic = (MINOR_TONICS if scale == "minor" else MAJOR_TONICS)[key_note % 12]
+    if short:
+        return f"{tonic}m" if scale == "minor" else tonic
+    return f"{tonic} {scale}"
+
+
+def written_key(tonic: str | None, scale: str | None, *, short: bool = False) -> str | None:
+    """A key given by any spelling of its tonic ('A#', 'Bb') as a musician writes it ('Bb
+    minor', short 'Bbm'); None without both. Track rows hold the sharp name, for scripts."""
+    if tonic is None or scale is None:
+        return None
+    return key_name(pitch_class(tonic), scale, short=short)
+
 
 @dataclass(frozen=True)
 class Key:
@@ -48,6 +69,17 @@ class Key:
     def name(self) -> str:
         """The tonic's sharp spelling, e.g. 'F#'."""
         return note_name(self.note)
+
+    @property
+    def written(self) -> str:
+        """The key as a musician writes it, e.g. 'Bb minor' (the tonic spelled as in its
+        key signature)."""
+        return key_name(self.note, self.scale)
+
+    @property
+    def short(self) -> str:
+        """The short form DJs use, e.g. 'Bbm' or 'Db'."""
+        return key_name(self.note, self.scale, short=True)
 
     @property
     def camelot(self) -> str:

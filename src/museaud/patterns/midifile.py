@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 
 import mido
 
+from museaud.music.keys import key_name
 from museaud.music.pitch import pitch_class
 from museaud.music.scales import SCALE_INTERVALS
 from museaud.patterns.instruments import DRUM_CHANNEL, INSTRUMENTS, Instrument
@@ -136,10 +137,6 @@ def pitched_instrument(program: int) -> str:
     raise ValueError(f"{program} is not a General MIDI program 0-127")
 
 
-_MAJOR_KEYS = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-_MINOR_KEYS = ("Cm", "C#m", "Dm", "Ebm", "Em", "Fm", "F#m", "Gm", "G#m", "Am", "Bbm", "Bm")
-
-
 def is_minor_scale(scale: str) -> bool:
     """True when the scale has a minor third and no major one (minor, dorian, blues …)."""
     intervals = SCALE_INTERVALS.get(scale)
@@ -151,7 +148,7 @@ def is_minor_scale(scale: str) -> bool:
 def key_signature_name(key_note: int, scale: str) -> str:
     """The MIDI key signature (mido's name, e.g. 'F#m' or 'Bb') for a key note and scale, spelled
     with the fewer accidentals."""
-    return (_MINOR_KEYS if is_minor_scale(scale) else _MAJOR_KEYS)[key_note % 12]
+    return key_name(key_note, "minor" if is_minor_scale(scale) else "major", short=True)
 
 
 def key_from_signature(name: str) -> tuple[int, str]:

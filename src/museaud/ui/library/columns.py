@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from museaud.library.lengths import format_length
+from museaud.music.keys import written_key
 
 STATUS_TEXT = {"ok": "Analysed", "pending": "Waiting", "error": "Error", "missing": "Missing"}
 
@@ -62,19 +63,19 @@ def title_of(row: dict[str, Any]) -> str:
 
 
 def key_text(row: dict[str, Any]) -> str:
-    """'F# minor · 11A', or '' when no key was found."""
-    if row.get("key") is None:
+    """'Bb minor · 3A', or '' when no key was found."""
+    text = written_key(row.get("key"), row.get("scale"))
+    if text is None:
         return ""
-    text = f"{row['key']} {row['scale']}"
     return f"{text} · {row['camelot']}" if row.get("camelot") else text
 
 
 def short_key_text(row: dict[str, Any]) -> str:
-    """'11A · F#m' for the table: the Camelot code first (the column sorts by it), then the
+    """'3A · Bbm' for the table: the Camelot code first (the column sorts by it), then the
     key as DJs write it; '' when no key was found."""
-    if row.get("key") is None:
+    short = written_key(row.get("key"), row.get("scale"), short=True)
+    if short is None:
         return ""
-    short = f"{row['key']}{'m' if row.get('scale') == 'minor' else ''}"
     return f"{row['camelot']} · {short}" if row.get("camelot") else short
 
 

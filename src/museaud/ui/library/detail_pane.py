@@ -358,9 +358,7 @@ class DetailPane(QFrame):
         override = detail.override
         self.bpm_spin.setValue(override.bpm if override and override.bpm else 0.0)
         key = override.key if override else None
-        self.key_edit.setText(
-            "" if key is None else key.name + ("m" if key.scale == "minor" else "")
-        )
+        self.key_edit.setText("" if key is None else key.short)
         self.reason_edit.setText((override.reason or "") if override else "")
         self.clear_override_button.setEnabled(override is not None or many)
         self._fill_credits(detail.creators, detail.instruments, detail.samples)
