@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -185,6 +186,27 @@ def test_live_tempo_change_goes_on_from_the_same_beat(engine: AudioEngine) -> No
     assert beats[-1] > beats[0]
     engine.stop()
     assert engine.wait(5) and not engine.state().playing
+
+
+def test_an_edited_pattern_goes_on_from_the_same_beat_in_the_audio_process(
+    jack_server: JackServer,
+) -> None:
+    salsa = build_pattern("salsa")  # 8 beats a loop
+    parts = list(salsa.parts)
+    parts[0] = replace(parts[0], enabled=False)
+    with IsolatedAudioEngine("system", buffer_size=PERIOD) as engine:
+        engine.play(salsa, TransportSettings())
+        wait_for(lambda: engine.state().beat > 3.0, timeout=30)
+        before = engine.state()
+
+        engine.change_pattern(replace(salsa, parts=tuple(parts)))
+        time.sleep(0.1)  # taken over at the next block; then 0.3 beats on at 180 BPM
+
+        after = engine.state()
+        assert after.playing and after.error is None
+        played = after.loops * 8 + after.beat - (before.loops * 8 + before.beat)
+        assert 0 <= played < 1.0  # went on from the beat reached, no jump back to beat 1
+        engine.stop()
 
 
 def test_live_capture_matches_the_offline_render(engine: AudioEngine, client: str) -> None:

@@ -230,6 +230,40 @@ def test_tempo_change_keeps_the_beat_and_takes_the_new_tempo(
     takes(check)
 
 
+def test_a_changed_pattern_takes_over_at_the_beat_reached(
+    player: MidiPlayer, midi_in: Received
+) -> None:
+    pattern = notes_pattern(bpm=120)  # a beat is 500 ms; bass notes on beats 0 and 4
+    bass = 2
+    edited_bass = replace(
+        pattern.parts[bass],
+        programs=(Program("a", tuple(replace(n, pitch=38) for n in pattern.parts[bass].notes)),),
+    )
+    edited = replace(pattern, parts=(*pattern.parts[:bass], edited_bass))
+
+    def check() -> None:
+        midi_in.clear()
+        player.play(pattern, TransportSettings(loop=True))
+        time.sleep(1.2)  # beat 1 or 2 of the first bar: past the first bass note
+        programs = len(midi_in.of("program_change"))
+        player.change_pattern(edited)
+        time.sleep(1.5)  # through beat 4, where bar 2's bass note falls
+        player.stop()
+        first_clave = next(t for t, m in midi_in.of("note_on") if m.note == 75)
+        basses = [(t, m.note) for t, m in midi_in.of("note_on") if m.channel == 0]
+        old_key, new_key = (
+            next(hit.key for hit in timeline(p).hits if hit.part == bass) for p in (pattern, edited)
+        )
+        assert [note for _, note in basses] == [old_key, new_key]  # the edit plays on bar 2
+        assert abs((basses[1][0] - first_clave) / 1e6 - 4 * 500.0) < ON_TIME_MS  # on beat 4
+        assert len(midi_in.of("program_change")) == programs  # same instruments: no set-up
+        clave = [t for t, m in midi_in.of("note_on") if m.note == 75]
+        gaps = [(b - a) / 1e6 for a, b in itertools.pairwise(clave)]
+        assert all(abs(gap - 500.0) < ON_TIME_MS for gap in gaps), gaps  # no beat lost
+
+    takes(check)
+
+
 def test_metronome_clicks_every_beat_with_the_bar_accented(
     player: MidiPlayer, midi_in: Received
 ) -> None:

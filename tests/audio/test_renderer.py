@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import tracemalloc
+from dataclasses import replace
 from types import MappingProxyType
 
 import numpy as np
@@ -316,6 +317,75 @@ def test_play_replaces_the_pattern_from_its_first_beat(salsa: BeatPattern) -> No
     play(renderer, 1)
     assert renderer.bpm == house.bpm
     assert renderer.loops == 0 and renderer.beat == pytest.approx(BLOCK / (RATE * 60 / house.bpm))
+
+
+def carried(pattern: BeatPattern) -> Session:
+    return Session(build_score(timeline(pattern), SoundBank(RATE)), carried=True)
+
+
+@pytest.mark.parametrize("blocks_before", [1, 137, 375, 700])
+def test_an_unchanged_pattern_carried_over_plays_on_without_a_seam(
+    salsa: BeatPattern, blocks_before: int
+) -> None:
+    settings = TransportSettings(humanize=0.4, metronome=True)
+    steady = Renderer(RATE, BLOCK)
+    steady.play(build_snapshot(session_for(salsa), settings))
+    expected = play(steady, 1200)
+
+    edited = Renderer(RATE, BLOCK)
+    edited.play(build_snapshot(session_for(salsa), settings))
+    before = play(edited, blocks_before)
+    edited.play(build_snapshot(carried(salsa), settings))  # the same pattern, built anew
+    after = play(edited, 1200 - blocks_before)
+
+    # no hit twice, none lost, notes ringing across the hand-over neither cut nor doubled
+    np.testing.assert_allclose(np.concatenate([before, after]), expected, atol=1e-6)
+    assert edited.beat == pytest.approx(steady.beat) and edited.loops == steady.loops
+
+
+def test_an_edit_carried_over_sounds_from_the_next_step_not_from_the_top(
+    salsa: BeatPattern,
+) -> None:
+    clave = 0
+    only_clave = solo(clave)
+    per_beat = salsa.steps_per_beat
+    spb = RATE * 60.0 / salsa.bpm
+    part = salsa.parts[clave]
+    free = [step for step in range(salsa.total_steps) if step not in {n.step for n in part.notes}]
+    early, late = free[0], free[-1]  # two empty steps: the edit arrives between them
+    stroke = part.notes[0]
+    edited = replace(
+        salsa,
+        parts=(
+            part.with_notes([*part.notes, replace(stroke, step=early), replace(stroke, step=late)]),
+            *salsa.parts[1:],
+        ),
+    )
+    loop_blocks = math.ceil(salsa.total_steps / per_beat * spb / BLOCK) - 1  # within the loop
+    blocks = math.ceil((early + late) / 2 / per_beat * spb / BLOCK)
+
+    renderer = Renderer(RATE, BLOCK)
+    renderer.play(build_snapshot(session_for(salsa), only_clave))
+    play(renderer, blocks)
+    renderer.play(build_snapshot(carried(edited), only_clave))
+    rest = play(renderer, loop_blocks - blocks)
+
+    assert renderer.loops == 0  # still the first loop: nothing restarted
+    original = Renderer(RATE, BLOCK)
+    original.play(build_snapshot(session_for(salsa), only_clave))
+    unedited = play(original, loop_blocks)[blocks * BLOCK :]
+    late_at = round(late / per_beat * spb) - blocks * BLOCK
+    assert round(early / per_beat * spb) < blocks * BLOCK  # past already: waits for next loop
+    # until the new late stroke, exactly the original; then the added stroke sounds
+    np.testing.assert_allclose(rest[:late_at], unedited[:late_at], atol=1e-6)
+    assert np.abs(rest[late_at : late_at + 400] - unedited[late_at : late_at + 400]).max() > 0.05
+
+
+def test_a_carried_pattern_starts_from_the_top_when_nothing_plays(salsa: BeatPattern) -> None:
+    renderer = Renderer(RATE, BLOCK)
+    renderer.play(build_snapshot(carried(salsa), TransportSettings()))
+    play(renderer, 1)
+    assert renderer.loops == 0 and renderer.beat == pytest.approx(BLOCK / (RATE * 60 / salsa.bpm))
 
 
 def test_a_full_voice_pool_takes_over_the_oldest_voice(salsa: BeatPattern) -> None:

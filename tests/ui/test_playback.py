@@ -87,8 +87,35 @@ def test_a_bpm_edit_on_the_bench_changes_tempo_without_a_restart(
 
     qtbot.waitUntil(lambda: (controller.last_state() or _idle()).bpm == 100.0, timeout=3000)
     assert len(midi_in.since("program_change")) == programs  # no restart: no new set-up messages
-    controller.follow_pattern(replace(pattern, bpm=100.0, swing=0.3))  # a real edit restarts
-    qtbot.waitUntil(lambda: len(midi_in.since("program_change")) > programs, timeout=3000)
+
+
+def test_an_edit_while_playing_is_heard_at_once_without_a_restart(
+    qtbot: QtBot, controller: PlaybackController, midi_in: Received
+) -> None:
+    pattern = salsa()
+    clave = next(i for i, p in enumerate(pattern.parts) if p.instrument == "clave")
+    clave_keys = drum_keys(pattern, clave)
+    other_keys = {hit.key for hit in timeline(pattern).hits if hit.part != clave} - clave_keys
+    controller.set_output(OutputChoice(kind="midi", name=midi_in.name))
+    controller.play(pattern)
+    qtbot.waitUntil(lambda: (controller.last_state() or _idle()).beat >= 2.0, timeout=5000)
+    programs = len(midi_in.since("program_change"))
+    before = _beats_played(controller.player().state(), pattern)  # type: ignore[union-attr]
+    edited_at = time.perf_counter()
+    parts = list(pattern.parts)
+    parts[clave] = replace(parts[clave], enabled=False)  # the clave switched off on the bench
+
+    controller.follow_pattern(replace(pattern, parts=tuple(parts)))
+    since = time.perf_counter_ns() + 50_000_000  # notes already on their way may still arrive
+
+    qtbot.wait(1500)  # more than the clave's longest gap at 180 BPM
+    heard = {m.note for m in midi_in.notes(since) if m.channel == 9}
+    assert heard & other_keys and not heard & clave_keys
+    state = controller.player().state()  # type: ignore[union-attr]
+    elapsed = (time.perf_counter() - edited_at) * pattern.bpm / 60.0
+    assert state.playing
+    assert _beats_played(state, pattern) == pytest.approx(before + elapsed, abs=0.5)  # no restart
+    assert len(midi_in.since("program_change")) == programs  # nothing was set up again
 
 
 def test_a_muted_part_sends_nothing_and_solo_leaves_only_that_part(
@@ -195,6 +222,11 @@ def test_a_pattern_asked_for_while_the_engine_starts_plays_with_the_latest_setti
     assert controller.is_playing()
     engine = controller.audio_engine()
     assert engine is not None and engine.started
+
+
+def _beats_played(state: TransportState, pattern: BeatPattern) -> float:
+    """Beats since play began, from the loops done and the beat in the loop."""
+    return state.loops * pattern.bars * pattern.beats_per_bar + state.beat
 
 
 def _idle() -> TransportState:

@@ -241,6 +241,15 @@ class AudioEngine:
         self._session = session
         self._renderer.play(snapshot)
 
+    def change_pattern(self, pattern: BeatPattern) -> None:
+        """Play pattern instead of the one playing, from the beat reached (an edit is heard at
+        its step, not from the top); notes sounding ring on. From the first beat if none plays."""
+        session = Session(self._score(pattern), carried=True)
+        snapshot = build_snapshot(session, self._settings)
+        self.start()
+        self._session = session
+        self._renderer.play(snapshot)
+
     def _score(self, pattern: BeatPattern) -> Score:
         """The pattern's score, reused when the same pattern plays again."""
         if self._last_score is not None and self._last_score[0] == pattern:
@@ -459,6 +468,11 @@ class IsolatedAudioEngine:
         self.start()
         self._call("play", pattern, settings)
 
+    def change_pattern(self, pattern: BeatPattern) -> None:
+        """Play pattern instead of the one playing, from the beat reached."""
+        self.start()
+        self._call("change_pattern", pattern)
+
     def update(self, settings: TransportSettings) -> None:
         """Change tempo, loop, length, click, feel or mix from the next block, at the same beat."""
         settings = _portable(settings.validated())
@@ -535,7 +549,18 @@ def _portable(settings: TransportSettings) -> TransportSettings:
 
 
 _SERVED = frozenset(
-    {"play", "update", "stop", "panic", "state", "stats", "reset_stats", "play_audio", "stop_audio"}
+    {
+        "play",
+        "change_pattern",
+        "update",
+        "stop",
+        "panic",
+        "state",
+        "stats",
+        "reset_stats",
+        "play_audio",
+        "stop_audio",
+    }
 )
 
 

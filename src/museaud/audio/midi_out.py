@@ -160,6 +160,13 @@ def _mix(line: Timeline, settings: TransportSettings) -> _Mix:
     )
 
 
+def _programs(line: Timeline) -> dict[int, int]:
+    """The General MIDI program of each pitched channel."""
+    return {
+        sound.channel: sound.gm_program for sound in line.sounds if sound.gm_program is not None
+    }
+
+
 class _PortGoneError(Exception):
     """The MIDI port refused a message or left the port list."""
 
@@ -187,6 +194,7 @@ class _Performance:
         self.start_ns = time.perf_counter_ns() + PREROLL_NS
         self.anchor = _Anchor(self.start_ns, 0.0, 60e9 / self.bpm)
         self.pending: TransportSettings | None = None
+        self.pending_line: Timeline | None = None
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.finished = threading.Event()
@@ -268,16 +276,17 @@ class _Performance:
 
     def _setup(self) -> None:
         """Program per pitched channel, then channel volume and pan."""
-        programs = {
-            sound.channel: sound.gm_program
-            for sound in self.line.sounds
-            if sound.gm_program is not None
-        }
-        for channel, program in sorted(programs.items()):
-            self.send(mido.Message("program_change", channel=channel, program=program))
+        self._send_programs(None)
         self._send_mix(None)
         if self.clock:
             self.send(mido.Message("songpos", pos=0))
+
+    def _send_programs(self, before: Timeline | None) -> None:
+        """A program change for each pitched channel (only those that changed since before)."""
+        was = _programs(before) if before is not None else {}
+        for channel, program in sorted(_programs(self.line).items()):
+            if was.get(channel) != program:
+                self.send(mido.Message("program_change", channel=channel, program=program))
 
     def _send_mix(self, before: _Mix | None) -> None:
         for channel, value in sorted(self.mix.channel_volume.items()):
@@ -366,7 +375,11 @@ class _Performance:
         }
         if silenced:
             self.end_notes(silenced)
-        end_beat = self._end_beat(settings)
+        self._move_end(now)
+
+    def _move_end(self, now: int) -> None:
+        """Where playback ends, after the settings or the pattern changed."""
+        end_beat = self._end_beat(self.settings)
         if end_beat != self.end_beat:
             current = self.anchor.beat_at(now)
             if end_beat <= current:  # already past the new end: finish the loop playing now
@@ -376,6 +389,33 @@ class _Performance:
             heapq.heapify(self.queue)
             self.end_queued = False
 
+    def _swap(self, line: Timeline, now: int) -> None:
+        """Play line from the beat reached: the old pattern's queued notes are dropped (notes
+        sounding keep their note-offs), programs and mix are sent only where they changed."""
+        dropped = [entry[3] for entry in self.queue if entry[1] == _NOTE_ON]
+        self.queue = [entry for entry in self.queue if entry[1] != _NOTE_ON]
+        heapq.heapify(self.queue)
+        beat = max(0.0, self.anchor.beat_at(max(now, self.start_ns)))
+        if dropped:  # a note humanized late may be due after now though written before it
+            beat = min(beat, *dropped)
+        before_line, before_mix = self.line, self.mix
+        self.line = line
+        self.mix = _mix(line, self.settings)
+        self.next_loop = int(beat // line.beats)
+        onset = beat - self.next_loop * line.beats
+        self.next_hit = int(line.onsets.searchsorted(onset))
+        if self.next_hit >= len(line.hits):
+            self.next_hit, self.next_loop = 0, self.next_loop + 1
+        bpm = self.settings.bpm or line.bpm
+        if bpm != self.bpm:
+            at = max(now, self.start_ns)
+            self.anchor = _Anchor(at, self.anchor.beat_at(at), 60e9 / bpm)
+            self.bpm = bpm
+            self._requeue()
+        self._send_programs(before_line)
+        self._send_mix(before_mix)
+        self._move_end(now)
+
     # --- the thread -----------------------------------------------------------------------
 
     def run(self) -> None:
@@ -384,6 +424,9 @@ class _Performance:
             self._setup()
             while not self.stopping.is_set():
                 now = time.perf_counter_ns()
+                line, self.pending_line = self.pending_line, None
+                if line is not None:
+                    self._swap(line, now)
                 settings, self.pending = self.pending, None
                 if settings is not None:
                     self._apply(settings, now)
@@ -500,6 +543,18 @@ class MidiPlayer:
             self._switch_interval = sys.getswitchinterval()
             sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL_S))
         performance.thread.start()
+
+    def change_pattern(self, pattern: BeatPattern) -> None:
+        """Play pattern instead of the one playing, from the beat reached (see Playback);
+        from the first beat, with the last settings, when nothing plays."""
+        line = timeline(pattern)
+        performance = self._performance
+        if performance is None or performance.finished.is_set():
+            settings = performance.settings if performance is not None else TransportSettings()
+            self.play(pattern, settings)
+            return
+        performance.pending_line = line
+        performance.wake.set()
 
     def update(self, settings: TransportSettings) -> None:
         """New tempo, loop, length, click, feel or mix, applied from the next event."""

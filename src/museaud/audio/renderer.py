@@ -14,8 +14,11 @@ in the middle of a callback (taking it back can cost a busy GUI thread's whole s
 
 Time is counted from an anchor (a sample and the beat playing there), so hits land on exact
 samples whatever the block size and the position never drifts; a tempo change moves the anchor to
-the current beat, which keeps the beat continuous. Humanize may move a hit early, so the renderer
-looks ahead by the largest offset; a hit due before playback started plays at the first sample.
+the current beat, which keeps the beat continuous. An edited pattern handed over as a carried
+session takes over at the same beat too: its hits before that beat count as played, and notes
+already sounding ring on from the score they came from. Humanize may move a hit early, so the
+renderer looks ahead by the largest offset; a hit due before playback started plays at the first
+sample.
 """
 
 from __future__ import annotations
@@ -50,6 +53,10 @@ LIMITER_SEGMENT = 64
 """Frames per limiter gain step, the same at every block size."""
 LIMITER_RELEASE_SECONDS = 0.08
 """How fast the limiter's gain comes back to unity after a peak (time constant)."""
+
+BUFFER_GENERATIONS = 8
+"""Scores whose sounds may ring at once (a note rings on after its pattern was replaced); a
+voice of an older score is let go when a new one arrives."""
 
 _NEVER = 1 << 62
 _sessions = count(1)
@@ -140,9 +147,12 @@ def build_score(timeline: Timeline, bank: SoundSource) -> Score:
 
 @dataclass(eq=False)
 class Session:
-    """One play of a score from its first beat: which hits have sounded, in which loop."""
+    """One play of a score: which hits have sounded, in which loop. A `carried` session
+    continues from the beat the playing session has reached (an edit while playing) instead
+    of starting at the first beat."""
 
     score: Score
+    carried: bool = False
     number: int = field(default_factory=lambda: next(_sessions))
     played: list[int] = field(init=False)  # per hit: the last loop it sounded in
     group_voice: list[int] = field(init=False)  # per group: the voice that plays it now
@@ -290,8 +300,9 @@ class Renderer:
         # audio-thread state
         self._snapshot: Snapshot | None = None
         self._glide_from: Snapshot | None = None
-        self._samples: npt.NDArray[np.float32] = np.zeros(1, np.float32)
-        self._detached_samples = self._samples  # what voices of the last session play from
+        # the sound buffers of the last scores: a voice plays from the one it started in
+        self._buffers = [np.zeros(1, np.float32)] * BUFFER_GENERATIONS
+        self._slot = 0
         self._sample = 0
         self._anchor_sample = 0
         self._anchor_beat = 0.0
@@ -314,6 +325,7 @@ class Renderer:
         self._left = [0.0] * max_voices
         self._right = [0.0] * max_voices
         self._group = [0] * max_voices
+        self._buffer_of = [0] * max_voices  # slot in _buffers of the score the voice plays
         self._free = list(range(max_voices - 1, -1, -1))
         self._free_count = max_voices
         # scratch, allocated once
@@ -347,8 +359,9 @@ class Renderer:
     # ---- called from any thread -------------------------------------------------------------
 
     def play(self, snapshot: Snapshot) -> None:
-        """From the next block play snapshot: from its first beat when its session is new, at
-        the same beat when it is the session already playing (then it is an update)."""
+        """From the next block play snapshot: from its first beat when its session is new (at
+        the beat reached when the session is `carried` and one plays), at the same beat when
+        it is the session already playing (then it is an update)."""
         self._next = snapshot
 
     def update(self, snapshot: Snapshot) -> None:
@@ -424,13 +437,25 @@ class Renderer:
         current = self._snapshot
         if snapshot is not current:
             if snapshot is None or current is None or snapshot.session is not current.session:
+                carry = (
+                    snapshot is not None
+                    and snapshot.session.carried
+                    and current is not None
+                    and self.playing
+                )
+                beat = 0.0
                 if current is not None:
-                    self._detach_all(current)
+                    if carry:
+                        beat = self._beat_at(self._sample, current)
+                    self._detach_all(current, cut=not carry)
                 if snapshot is not None:
+                    self._take_buffer(snapshot.score.samples)
+                    if carry and current is not None:
+                        self._carry(snapshot, current.session, beat)
+                    else:
+                        self.frames_played = 0
                     self._anchor_sample = self._sample
-                    self._anchor_beat = 0.0
-                    self._samples = snapshot.score.samples
-                    self.frames_played = 0
+                    self._anchor_beat = beat
                     self.ended = False
                 self.playing = snapshot is not None
             else:
@@ -451,20 +476,49 @@ class Renderer:
     def _beat_at(self, sample: int, snapshot: Snapshot) -> float:
         return self._anchor_beat + (sample - self._anchor_sample) / snapshot.samples_per_beat
 
-    def _detach_all(self, snapshot: Snapshot) -> None:
-        """Every sounding voice keeps its current gains and fades out over the release now."""
+    def _detach_all(self, snapshot: Snapshot, *, cut: bool) -> None:
+        """Every sounding voice keeps its current gains from now on; with cut, it fades out
+        over the release (a new play), else it rings on (an edit carried at the same beat)."""
         for voice in range(len(self._on)):
-            if not self._on[voice]:
+            if not self._on[voice] or self._part[voice] < 0:
                 continue
-            if self._part[voice] < 0 and self._detached_samples is not self._samples:
-                self._free_voice(voice)  # a third pattern within 5 ms: no buffer left to fade
-            elif self._part[voice] >= 0:
-                part = self._part[voice]
-                self._left[voice] = self._gain[voice] * snapshot.left[part]
-                self._right[voice] = self._gain[voice] * snapshot.right[part]
-                self._part[voice] = -1
+            part = self._part[voice]
+            self._left[voice] = self._gain[voice] * snapshot.left[part]
+            self._right[voice] = self._gain[voice] * snapshot.right[part]
+            self._part[voice] = -1
+            if cut:
                 self._cut(voice, self._position[voice] - self._delay[voice])
-        self._detached_samples = self._samples
+
+    def _take_buffer(self, samples: npt.NDArray[np.float32]) -> None:
+        """Play new voices from samples; voices still ringing from the oldest buffer stop."""
+        slot = (self._slot + 1) % BUFFER_GENERATIONS
+        for voice in range(len(self._on)):
+            if self._on[voice] and self._buffer_of[voice] == slot:
+                self._free_voice(voice)
+        self._buffers[slot] = samples
+        self._slot = slot
+
+    def _carry(self, snapshot: Snapshot, before: Session, beat: float) -> None:
+        """snapshot's session takes over at beat: each hit counts as played up to its last
+        occurrence due before now (humanize included, as _trigger reckons it), and a new hit of
+        a stroke still ringing from before cuts it, as within one pattern."""
+        session = snapshot.session
+        score = session.score
+        loop_beats = score.loop_beats
+        spb = snapshot.samples_per_beat
+        shifts = snapshot.shifts
+        loop = int(beat // loop_beats)
+        played = session.played
+        for hit, onset in enumerate(score.onsets):
+            played[hit] = loop - 2
+            for occurrence in (loop, loop - 1):
+                shift = shifts[occurrence % len(shifts)][hit]
+                due = (occurrence * loop_beats + onset - beat) * spb + shift
+                if math.floor(due + 0.5) < 0:
+                    played[hit] = occurrence
+                    break
+        if len(before.group_voice) == len(session.group_voice):
+            session.group_voice[:] = before.group_voice
 
     def _free_voice(self, voice: int) -> None:
         self._on[voice] = False
@@ -532,7 +586,6 @@ class Renderer:
             and previous != voice
             and self._on[previous]
             and self._group[previous] == group
-            and self._part[previous] >= 0
         ):
             self._cut(previous, self._position[previous] + offset - self._delay[previous])
         group_voice[group] = voice
@@ -550,13 +603,14 @@ class Renderer:
         self._gain[voice] = gain
         self._part[voice] = score.parts[hit]
         self._group[voice] = group
+        self._buffer_of[voice] = self._slot
 
     def _mix_voices(self, block: Block, size: int) -> None:
         """Add every sounding voice's next `size` frames into block."""
         snapshot = self._snapshot
         glide = self._glide_from
-        samples = self._samples
-        detached = self._detached_samples
+        buffers = self._buffers
+        buffer_of = self._buffer_of
         fade = self._fade
         fade_zero = self.chunk
         pair = self._pair
@@ -574,10 +628,7 @@ class Renderer:
             if frames > 0:
                 part = self._part[voice]
                 start = self._start[voice] + position
-                if part < 0:
-                    sound = detached[start : start + frames]
-                else:
-                    sound = samples[start : start + frames]
+                sound = buffers[buffer_of[voice]][start : start + frames]
                 into = fade_zero + position - self._release[voice]
                 if into > fade_zero - frames:  # the release falls in this chunk
                     mono = self._mono[:frames]

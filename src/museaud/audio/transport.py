@@ -103,6 +103,11 @@ class Playback(Protocol):
     def play(self, pattern: BeatPattern, settings: TransportSettings) -> None:
         """Start playing pattern from its first beat (replacing what plays)."""
 
+    def change_pattern(self, pattern: BeatPattern) -> None:
+        """Play pattern instead of the one playing, from the beat reached, with the settings
+        in use: an edit is heard at its step on this pass, not from the top. Notes sounding
+        ring on. Plays from the first beat when nothing plays."""
+
     def update(self, settings: TransportSettings) -> None:
         """Change tempo, loop, length, click, feel or mix while playing, without a gap."""
 

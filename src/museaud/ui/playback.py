@@ -296,10 +296,9 @@ class PlaybackController(QObject):
             self._finish()
 
     def follow_pattern(self, pattern: BeatPattern) -> None:
-        """The pattern on the bench changed: a playing pattern is replaced by it.
-
-        A change of tempo alone applies live from the current beat; other edits restart the loop
-        from its first beat, as `Playback.play` defines."""
+        """The pattern on the bench changed: a playing pattern is replaced by it at the beat
+        reached, so an edit is heard at its step on this pass (a tempo change alone is a live
+        setting); what plays never restarts from the top."""
         if not self._playing or self._pattern is None:
             if self._pattern is not None and pattern.bpm != self._pattern.bpm:
                 self._settings = replace(self._settings, bpm=None)  # the bench's tempo wins
@@ -307,11 +306,18 @@ class PlaybackController(QObject):
             return
         if pattern == self._pattern:
             return
-        if replace(self._pattern, bpm=pattern.bpm) == pattern:
-            self._pattern = pattern
+        tempo_changed = pattern.bpm != self._pattern.bpm
+        tempo_only = replace(self._pattern, bpm=pattern.bpm) == pattern
+        self._pattern = pattern
+        if tempo_changed:
             self.update(replace(self._settings, bpm=None))
+        player = self.player()
+        if tempo_only or player is None:  # an engine still starting plays the latest pattern
             return
-        self.play(pattern)
+        try:
+            player.change_pattern(pattern)
+        except (PlaybackUnavailableError, TransportError, ValueError) as error:
+            self.show_problem(str(error))
 
     # live settings ------------------------------------------------------------------------------
 
