@@ -22,7 +22,7 @@ def test_camelot_codes_match_the_wheel(code: str, name: str) -> None:
     assert camelot(key.note, key.scale) == code
     assert key.camelot == code
     assert from_camelot(code) == key
-    assert str(key) == name
+    assert str(key) == key.written and Key.parse(str(key)) == key
 
 
 WRITTEN = {  # the key signature with fewer accidentals; six either way: F# major, Eb minor

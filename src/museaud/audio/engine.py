@@ -137,7 +137,7 @@ class AudioEngine:
                 "install libportaudio2. Offline render still works."
             ) from error
         try:
-            info = sounddevice.query_devices(self.device, kind="output")
+            info = _find_output(sounddevice, self.device)
             name = str(info["name"])
             stream = sounddevice.OutputStream(
                 device=self.device,
@@ -541,6 +541,18 @@ class IsolatedAudioEngine:
         """Start counting callbacks, xruns and timings afresh."""
         if self._connection is not None:
             self._call("reset_stats")
+
+
+def _find_output(sounddevice: Any, device: str | int | None) -> Any:
+    """The device's PortAudio entry. PortAudio lists devices once, when it starts: a device
+    not found is looked for again after a rescan (a JACK server or interface that came later).
+    The engine is the only PortAudio user in its process, so no other stream is cut."""
+    try:
+        return sounddevice.query_devices(device, kind="output")
+    except ValueError:
+        sounddevice._terminate()
+        sounddevice._initialize()
+        return sounddevice.query_devices(device, kind="output")
 
 
 def _portable(settings: TransportSettings) -> TransportSettings:

@@ -94,7 +94,7 @@ class Key:
         return Key(self.note + 3, "major")
 
     def __str__(self) -> str:
-        return f"{self.name} {self.scale}"
+        return self.written
 
 
 def camelot(key_note: int, scale: str) -> str:
