@@ -87,12 +87,7 @@ class AudioEngine:
         bank: SoundSource | None = None,
         max_voices: int = MAX_VOICES,
     ) -> None:
-        if buffer_size not in BUFFER_SIZES:
-            raise TransportError(
-                f"buffer size {buffer_size} is outside {BUFFER_SIZES.start}-{BUFFER_SIZES.stop - 1}"
-            )
-        if not 8000 <= sample_rate <= 384000:
-            raise TransportError(f"sample rate {sample_rate} Hz is outside 8000-384000")
+        _check_stream(sample_rate, buffer_size)
         self.device = device
         self.sample_rate = sample_rate
         self.buffer_size = buffer_size
@@ -378,7 +373,7 @@ class IsolatedAudioEngine:
         buffer_size: int = 256,
         max_voices: int = MAX_VOICES,
     ) -> None:
-        AudioEngine(device, sample_rate=sample_rate, buffer_size=buffer_size)  # checks the values
+        _check_stream(sample_rate, buffer_size)
         self.device = device
         self.sample_rate = sample_rate
         self.buffer_size = buffer_size
@@ -541,6 +536,16 @@ class IsolatedAudioEngine:
         """Start counting callbacks, xruns and timings afresh."""
         if self._connection is not None:
             self._call("reset_stats")
+
+
+def _check_stream(sample_rate: int, buffer_size: int) -> None:
+    """TransportError unless a stream can run at this rate with buffers of this size."""
+    if buffer_size not in BUFFER_SIZES:
+        raise TransportError(
+            f"buffer size {buffer_size} is outside {BUFFER_SIZES.start}-{BUFFER_SIZES.stop - 1}"
+        )
+    if not 8000 <= sample_rate <= 384000:
+        raise TransportError(f"sample rate {sample_rate} Hz is outside 8000-384000")
 
 
 def _find_output(sounddevice: Any, device: str | int | None) -> Any:
