@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QStyle,
+    QStyleOption,
+    QWidget,
+)
 
 from museaud.ui.glyphs import glyph_pixmap
 from museaud.ui.theme import current_theme_colors
+
+
+@contextlib.contextmanager
+def waiting() -> Iterator[None]:
+    """The wait cursor for work done in the GUI thread that may take a moment (a store
+    transaction over many tracks, a generation)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 def scaled_font(widget: QWidget, factor: float, weight: QFont.Weight | None = None) -> QFont:

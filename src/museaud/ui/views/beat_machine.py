@@ -18,7 +18,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -60,6 +59,7 @@ from museaud.ui.beat_machine.pattern_controls import PatternControls, flavor_key
 from museaud.ui.beat_machine.step_grid import StepGrid
 from museaud.ui.theme import ThemeColors, current_theme_colors
 from museaud.ui.views.base import View
+from museaud.ui.widgets import waiting
 
 FALLBACK_FLAVOR = "salsa"
 SIMILAR_COUNT = 20
@@ -638,9 +638,8 @@ class BeatMachineView(View):
         bench = _Bench(
             self.draft.pattern, self.draft.pattern_id, self.draft.origin, self.draft.is_dirty
         )
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            with self.app.session() as session:
+            with waiting(), self.app.session() as session:
                 previous = self._pending_verdict
                 if previous is not None:
                     # a new result before any verdict on the last one: it did not convince
@@ -650,8 +649,6 @@ class BeatMachineView(View):
         except (GenerationError, PatternError, FeedbackError) as error:
             self.show_error(f"Cannot generate: {error}")
             return None
-        finally:
-            QApplication.restoreOverrideCursor()
         if self._pending_verdict is None:
             self._bench_before_generation = bench
         self._pending_verdict = generated.id

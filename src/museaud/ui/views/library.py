@@ -68,6 +68,7 @@ from museaud.ui.library.reader import StoreReader
 from museaud.ui.library.similar_panel import SimilarPanel
 from museaud.ui.library.table import TrackTable
 from museaud.ui.views.base import EmptyState, EmptyStateView
+from museaud.ui.widgets import waiting
 
 REFRESH_DELAY_MS = 1000
 SAVE_DELAY_MS = 600
@@ -596,7 +597,7 @@ class LibraryView(EmptyStateView):
         """Apply an edit to every selected track in one transaction; returns how many."""
         ids = self._edit_targets()
         try:
-            with self.app.session() as session:
+            with waiting(), self.app.session() as session:
                 edited = edit_tracks(session, ids, edit)
         except EditError as error:
             self.detail_pane.show_error(str(error))
@@ -613,7 +614,7 @@ class LibraryView(EmptyStateView):
         """Store creators, instruments and samples for every selected track (all or none)."""
         ids = self._edit_targets()
         try:
-            with self.app.session() as session:
+            with waiting(), self.app.session() as session:
                 for track_id in ids:
                     set_creators(session, track_id, creators)
                     set_instruments(session, track_id, instruments)
