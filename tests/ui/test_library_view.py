@@ -492,7 +492,7 @@ def test_dragged_tracks_carry_their_ids_and_files(qtbot: QtBot, app: App) -> Non
     assert model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsDragEnabled
 
 
-def test_double_click_asks_to_play_a_track_whose_file_exists(
+def test_double_click_or_enter_asks_to_play_a_track_whose_file_exists(
     qtbot: QtBot, app: App, tmp_path: Path
 ) -> None:
     ids = add_tracks(app, 2, folder=tmp_path)
@@ -508,8 +508,11 @@ def test_double_click_asks_to_play_a_track_whose_file_exists(
     qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
     assert heard == [(ids[0], str(tmp_path / "Track 0000.wav"))]
 
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)  # Enter on the current row plays it too
+    assert heard == [(ids[0], str(tmp_path / "Track 0000.wav"))] * 2
+
     assert not view.play_row(rows["Track 0001"])
-    assert len(heard) == 1 and "missing" in view.count_label.text()
+    assert len(heard) == 2 and "missing" in view.count_label.text()
 
 
 def test_the_columns_are_chosen_in_the_header_menu_and_remembered(qtbot: QtBot, app: App) -> None:

@@ -377,8 +377,9 @@ def test_a_library_preview_plays_on_the_audio_engine(
     assert engine is not None
     qtbot.waitUntil(lambda: engine.previewing, timeout=2000)
     qtbot.wait(300)  # let it sound for a few blocks
-    window.playback.stop()
+    press_space(qtbot, window)  # Space stops what plays, the preview too
     assert not window.playback.is_previewing()
+    assert not window.playback.is_playing()  # and starts no pattern instead
     qtbot.waitUntil(lambda: not engine.previewing, timeout=2000)  # faded out in the next block
     window.playback.close()
 

@@ -256,8 +256,9 @@ class PlaybackController(QObject):
         return True
 
     def toggle(self, pattern: BeatPattern | None) -> bool:
-        """Stop when playing, else play pattern; True when it plays afterwards."""
-        if self._playing:
+        """Stop when a pattern or a track preview plays, else play pattern; True when it
+        plays afterwards."""
+        if self._playing or self._previewing:
             self.stop()
             return False
         if pattern is None:

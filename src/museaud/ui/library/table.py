@@ -9,12 +9,26 @@ paint, so the cells cost no waits and the reader resumes right after.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPaintEvent
 from PySide6.QtWidgets import QTableView
 
 
 class TrackTable(QTableView):
-    """The library's table of tracks (see the module's note on painting)."""
+    """The library's table of tracks (see the module's note on painting). Enter on a row asks
+    for it to be played, as a double-click does: browse with the arrows, listen with Enter."""
+
+    play_requested = Signal(QModelIndex)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and self.currentIndex().isValid()
+        ):
+            self.play_requested.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)

@@ -92,7 +92,8 @@ class LibraryView(EmptyStateView):
     glyph = "library"
 
     play_track_requested = Signal(uuid.UUID, str)
-    """Double-click on a track whose file exists: its id and path, for the audio engine."""
+    """Double-click or Enter on a track whose file exists: its id and path, for the audio
+    engine."""
     detail_loaded = Signal()
     """The detail pane shows a freshly read track."""
     facets_loaded = Signal()
@@ -245,7 +246,8 @@ class LibraryView(EmptyStateView):
         header.setSortIndicator(COLUMN_KEYS.index("artist"), Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(lambda _n, _order: self._save_timer.start())
         table.setSortingEnabled(True)
-        table.doubleClicked.connect(self._double_clicked)
+        table.doubleClicked.connect(self._play_index)
+        table.play_requested.connect(self._play_index)
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         table.selectionModel().currentRowChanged.connect(self._current_changed)
         return table
@@ -627,7 +629,7 @@ class LibraryView(EmptyStateView):
 
     # playing --------------------------------------------------------------------------------
 
-    def _double_clicked(self, index: QModelIndex) -> None:
+    def _play_index(self, index: QModelIndex) -> None:
         if index.isValid():
             self.play_row(index.row())
 
