@@ -265,6 +265,35 @@ def test_track_preview_plays_the_decoded_frames(engine: AudioEngine, client: str
     np.testing.assert_allclose(live[start : start + len(track) - 1], track[1:], atol=1e-6)
 
 
+RESCAN_SCRIPT = """
+import os
+os.environ["JACK_DEFAULT_SERVER"] = "museaud_no_such_server"  # PortAudio starts, JACK unseen
+import sounddevice
+print("seen at start:", any(d["name"] == "system" for d in sounddevice.query_devices()))
+os.environ["JACK_DEFAULT_SERVER"] = "default"  # now the server is there
+from museaud.audio.engine import AudioEngine
+engine = AudioEngine("system", buffer_size=128)
+engine.start()
+print("opened:", engine.output)
+engine.close()
+"""
+
+
+def test_a_jack_server_started_after_portaudio_is_found_when_opening(
+    jack_server: JackServer,
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", RESCAN_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ, JACK_NO_START_SERVER="1"),
+        check=False,
+    )
+    assert "seen at start: False" in result.stdout, result.stderr
+    assert "opened: audio: system" in result.stdout, result.stderr
+
+
 def test_unknown_device_is_unavailable_with_the_outputs_there_are(client: str) -> None:
     with pytest.raises(PlaybackUnavailableError, match=r"no such output.*Outputs here: system"):
         AudioEngine("no such output").start()
