@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 
@@ -11,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 from tests.support.fluidsynth import find_onsets, fluidsynth, match_onsets, record
-from tests.support.jack import JackServer
+from tests.support.jack import JackServer, takes
 
 from museaud.audio.midi_out import MidiPlayer
 from museaud.audio.schedule import timeline
@@ -23,20 +22,7 @@ pytestmark = pytest.mark.jack
 
 TOLERANCE_MS = 8.0  # MIDI lands on a JACK period boundary (2.7 ms), the dummy server is not
 # real-time, and two instruments' attacks are timed by one onset finder
-TAKES = 3
 SOLO = (0, 1)  # the salsa pattern's clave and campana: sharp attacks, onsets easy to time
-
-
-def takes(check: Callable[[], None]) -> None:
-    """Run check up to TAKES times until it passes: a JACK dummy server starved of CPU skips
-    cycles, which moves or drops a note at the synth; a broken player fails every take."""
-    for attempt in range(TAKES):
-        try:
-            check()
-            return
-        except AssertionError:
-            if attempt == TAKES - 1:
-                raise
 
 
 def expected_onsets(pattern: BeatPattern, bars: int, bpm: float) -> npt.NDArray[np.float64]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from types import MappingProxyType
 
 import mido
 import pytest
+from tests.support.jack import takes
 from tests.support.midi_input import Received
 
 from museaud.audio.midi_out import MidiPlayer
@@ -21,7 +22,6 @@ from museaud.patterns.model import BeatPattern, Note, Part, Program
 pytestmark = pytest.mark.jack
 
 ON_TIME_MS = 8.0  # a JACK period (2.7 ms) of quantisation plus scheduling on a busy machine
-TAKES = 3
 
 
 @pytest.fixture
@@ -63,19 +63,6 @@ def take(
     player.play(pattern, settings)
     assert player.wait(30)
     time.sleep(0.05)  # the last messages arrive on JACK's next cycle
-
-
-def takes(check: Callable[[], None]) -> None:
-    """Run check, again when it fails, up to TAKES times: the dummy JACK server is not real-time,
-    and on a machine starved of CPU it skips cycles (an xrun), losing or delaying the MIDI of
-    that cycle. A broken player fails every take; the last failure is reported."""
-    for attempt in range(TAKES):
-        try:
-            check()
-            return
-        except AssertionError:
-            if attempt == TAKES - 1:
-                raise
 
 
 def test_every_note_arrives_with_its_channel_program_velocity_and_length(

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from tests.support.audio import RenderedCorpus
 from tests.support.library import import_paths, make_library, tag_wav
+from tests.support.windows import show_main_window
 from tests.ui.test_screenshots import save_screenshot
 
 from museaud.app import App
@@ -120,11 +121,7 @@ def test_cancel_stops_the_import_and_says_how_many_were_kept(
 def test_the_library_shows_the_empty_state_then_a_table_of_tracks(
     qtbot: QtBot, app: App, library: Path, screenshot_dir: Path
 ) -> None:
-    window = MainWindow(app)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
+    window = show_main_window(qtbot, app)
     view = window.views["library"]
     assert isinstance(view, LibraryView)
     qtbot.waitUntil(view.model.loaded_once, timeout=5000)

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import insert, select
 from tests.support.audio import RenderedCorpus
 from tests.support.library import import_paths, make_library
+from tests.support.windows import show_main_window
 from tests.ui.test_screenshots import save_screenshot
 
 from museaud.accounts.preferences import load_ui_state
@@ -26,7 +27,6 @@ from museaud.store.base import new_id
 from museaud.store.models.library import Track, TrackAnalysis, TrackCreator
 from museaud.ui.library.columns import COLUMN_KEYS
 from museaud.ui.library.model import PAGE_SIZE, PLACEHOLDER, TRACK_IDS_MIME, TrackTableModel
-from museaud.ui.main_window import MainWindow
 from museaud.ui.theme import apply_theme
 from museaud.ui.views import LibraryView
 
@@ -553,11 +553,7 @@ def test_the_library_view_screenshot_with_the_detail_pane_open(
         )
         set_creators(session, groove, [Creator("Ana Ruiz", "producer", 60)])
     apply_theme(theme)
-    window = MainWindow(app)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
+    window = show_main_window(qtbot, app)
     view = window.views["library"]
     assert isinstance(view, LibraryView)
     qtbot.waitUntil(lambda: view.track_count() == 4, timeout=WAIT_MS)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+from tests.support.windows import show_main_window
 
 from museaud.accounts.preferences import update_preferences
 from museaud.app import App
@@ -57,11 +58,7 @@ def test_main_window_screenshot(
     qtbot: QtBot, app: App, screenshot_dir: Path, theme: str, view: str
 ) -> None:
     apply_theme(theme)
-    window = MainWindow(app)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
+    window = show_main_window(qtbot, app)
     window.show_view(view)
 
     image = save_screenshot(qtbot, window, screenshot_dir / f"main_window_{view}_{theme}.png")
@@ -73,11 +70,7 @@ def test_main_window_with_devices_screenshot(
     qtbot: QtBot, app: App, screenshot_dir: Path, devices: FakeDevices
 ) -> None:
     devices.plug_in()
-    window = MainWindow(app)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
+    window = show_main_window(qtbot, app)
 
     save_screenshot(qtbot, window, screenshot_dir / "main_window_with_devices.png")
 
@@ -118,11 +111,7 @@ def test_preferences_error_screenshot(qtbot: QtBot, app: App, screenshot_dir: Pa
 
 
 def open_beat_machine(qtbot: QtBot, app: App) -> tuple[MainWindow, BeatMachineView]:
-    window = MainWindow(app)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
+    window = show_main_window(qtbot, app)
     window.show_view("beat_machine")
     view = window.views["beat_machine"]
     assert isinstance(view, BeatMachineView)

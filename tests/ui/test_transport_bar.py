@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from tests.support.audio import write_sine
 from tests.support.jack import JackServer
 from tests.support.midi_input import Received
+from tests.support.windows import show_main_window
 
 from museaud.accounts.preferences import load_preferences, load_ui_state, update_preferences
 from museaud.analytics.events import PerformanceMetric
@@ -40,11 +41,7 @@ if TYPE_CHECKING:
 
 
 def open_window(qtbot: QtBot, app: App) -> MainWindow:
-    window = MainWindow(app)
-    qtbot.addWidget(window)
-    window.resize(1360, 860)
-    window.show()
-    qtbot.waitExposed(window)
+    window = show_main_window(qtbot, app, 1360, 860)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     return window
