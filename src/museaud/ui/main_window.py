@@ -325,17 +325,10 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _output_from(preferences: Preferences, kind: str, clock: bool) -> OutputChoice:
-        if kind == "midi":
-            return OutputChoice(
-                kind="midi",
-                name=preferences.midi_output_port,
-                buffer_size=preferences.audio_buffer_size,
-                sample_rate=preferences.audio_sample_rate,
-                clock=clock,
-            )
+        midi = kind == "midi"
         return OutputChoice(
-            kind="audio",
-            name=preferences.audio_device,
+            kind="midi" if midi else "audio",
+            name=preferences.midi_output_port if midi else preferences.audio_device,
             buffer_size=preferences.audio_buffer_size,
             sample_rate=preferences.audio_sample_rate,
             clock=clock,
