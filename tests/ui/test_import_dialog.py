@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
@@ -67,7 +68,7 @@ def test_the_dialog_shows_progress_failures_and_the_summary(
 
     assert (summary.new, summary.failed) == (4, 2)
     assert any(update.progress.phase == "analysing" for update in shown)
-    assert sum(len(update.failures) for update in shown) == 2  # failures arrive as they happen
+    assert len(shown[-1].failures) == 2  # failures arrive as they happen, before the summary
     assert (dialog.progress_bar.value(), dialog.progress_bar.maximum()) == (6, 6)
     rows = [
         (dialog.failure_list.topLevelItem(row).text(0), dialog.failure_list.topLevelItem(row))
@@ -84,15 +85,20 @@ def test_the_dialog_shows_progress_failures_and_the_summary(
     save_screenshot(qtbot, dialog, screenshot_dir / "import_dialog.png")
 
 
-def test_cancel_stops_the_import_and_says_how_many_were_kept(
-    qtbot: QtBot, app: App, tmp_path: Path, rendered_corpus: RenderedCorpus, screenshot_dir: Path
-) -> None:
-    folder = tmp_path / "Many"
+def many_takes(folder: Path, rendered_corpus: RenderedCorpus, count: int = 30) -> Path:
+    """A folder of count tagged copies of one rendered groove: an import that takes a while."""
     folder.mkdir()
-    for number in range(30):
+    for number in range(count):
         target = folder / f"{number:02d}.wav"
         shutil.copyfile(rendered_corpus.wav("d_minor_128"), target)
         tag_wav(target, title=f"Take {number}")
+    return folder
+
+
+def test_cancel_stops_the_import_and_says_how_many_were_kept(
+    qtbot: QtBot, app: App, tmp_path: Path, rendered_corpus: RenderedCorpus, screenshot_dir: Path
+) -> None:
+    folder = many_takes(tmp_path / "Many", rendered_corpus)
     dialog = ImportDialog(app, paths=[folder])
     qtbot.addWidget(dialog)
     dialog.workers_spin.setValue(1)
@@ -116,6 +122,32 @@ def test_cancel_stops_the_import_and_says_how_many_were_kept(
     assert dialog.summary_label.text().startswith(f"Cancelled: {summary.kept:,} tracks kept")
     assert dialog.wait_for_import()
     assert dialog.cancel_button.text() == "Close" and dialog.import_button.isEnabled()
+
+
+def test_deleting_the_dialog_mid_import_stops_the_import_and_its_thread(
+    qtbot: QtBot,
+    app: App,
+    tmp_path: Path,
+    rendered_corpus: RenderedCorpus,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    folder = many_takes(tmp_path / "Many", rendered_corpus)
+    dialog = ImportDialog(app, paths=[folder])
+    dialog.workers_spin.setValue(1)
+    finished: list[ImportSummary] = []
+    dialog.import_finished.connect(finished.append)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.progress_bar.value() >= 1, timeout=IMPORT_TIMEOUT_MS)
+
+    gone: list[bool] = []
+    dialog.destroyed.connect(lambda: gone.append(True))
+    with caplog.at_level(logging.WARNING):
+        dialog.deleteLater()  # the main window closing takes its dialogs with it
+        qtbot.waitUntil(lambda: bool(gone), timeout=IMPORT_TIMEOUT_MS)
+
+    assert "library-import" not in {thread.name for thread in threading.enumerate()}
+    assert not [record for record in caplog.records if "did not finish" in record.message]
+    assert finished == []  # nothing is delivered to a dialog that is gone
 
 
 def test_the_library_shows_the_empty_state_then_a_table_of_tracks(

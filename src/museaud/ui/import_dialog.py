@@ -1,19 +1,21 @@
 """The import dialog: choose folders, watch the import go, cancel it, see what failed.
 
-The import itself is `museaud.library.importer.run_import`, run in an `ImportThread`. The thread
-never touches a widget: it turns progress into `ImportUpdate`s, at most ten a second (plus the
-last one), and Qt queues them to the GUI thread. Cancel sets an Event the import checks every
-tenth of a second; the dialog says so at once and shows the summary when the import returns.
+The import itself is `museaud.library.importer.run_import`, run as a background task
+(`museaud.ui.tasks`) that never touches a widget: it reports `ImportUpdate`s, which reach the
+dialog at most ten times a second (the last one always). Cancel asks the task to stop but keep
+its result: the import checks every tenth of a second, the dialog says so at once and shows the
+summary of the tracks kept when the import returns. Closing the dialog for good drops the import.
 """
 
 from __future__ import annotations
 
-import threading
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,52 +44,38 @@ from museaud.library.importer import (
 )
 from museaud.library.lengths import format_length
 from museaud.library.pool import default_workers
+from museaud.ui.tasks import BackgroundTasks, Task, TaskContext
 from museaud.ui.widgets import ElidedLabel, scaled_font
 
-UPDATE_EVERY_S = 0.1  # progress reaches the GUI at most ten times a second
+log = logging.getLogger(__name__)
+
 LIBRARY_REFRESH_EVERY_S = 1.0
 
 
 @dataclass(frozen=True)
 class ImportUpdate:
-    """Progress as the dialog draws it, with the failures since the previous update."""
+    """Progress as the dialog draws it, with every failure so far (updates in between may be
+    skipped, so each one carries them all)."""
 
     progress: ImportProgress
     failures: tuple[ImportFailure, ...]
 
 
-class ImportThread(QThread):
-    """Runs one import off the GUI thread and reports through signals only."""
+def import_work(app: App, options: ImportOptions) -> Callable[[TaskContext], ImportSummary]:
+    """The import as a background task's work: progress as ImportUpdates, cancel by the task."""
 
-    updated = Signal(object)  # ImportUpdate
-    finished_import = Signal(object)  # ImportSummary
-    crashed = Signal(str)  # the import itself failed (not a file): the message
+    def work(context: TaskContext) -> ImportSummary:
+        failures: tuple[ImportFailure, ...] = ()
 
-    def __init__(self, app: App, options: ImportOptions, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.app = app
-        self.options = options
-        self.cancel = threading.Event()
-        self._last_emit = 0.0
-        self._failures: list[ImportFailure] = []
+        def report(progress: ImportProgress) -> None:
+            nonlocal failures
+            if progress.new_failures:
+                failures += progress.new_failures
+            context.report(ImportUpdate(progress, failures))
 
-    def run(self) -> None:
-        """The import, in this thread; exactly one of finished_import and crashed is emitted."""
-        try:
-            summary = run_import(self.app, self.options, self._progress, self.cancel)
-        except Exception as error:  # shown in the dialog; the thread must not die silently
-            self.crashed.emit(f"{type(error).__name__}: {error}")
-            return
-        self.finished_import.emit(summary)
+        return run_import(app, options, report, context.cancel_event)
 
-    def _progress(self, progress: ImportProgress) -> None:
-        self._failures.extend(progress.new_failures)
-        now = time.monotonic()
-        if progress.phase != "done" and now - self._last_emit < UPDATE_EVERY_S:
-            return
-        self._last_emit = now
-        failures, self._failures = tuple(self._failures), []
-        self.updated.emit(ImportUpdate(progress, failures))
+    return work
 
 
 class ImportDialog(QDialog):
@@ -103,9 +91,11 @@ class ImportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.app = app
-        self.import_thread: ImportThread | None = None
+        self._tasks = BackgroundTasks("library-import", self)
+        self.import_task: Task[ImportSummary] | None = None
         self.summary: ImportSummary | None = None
         self._running = False
+        self._failures_shown = 0
         self._stored_seen = 0
         self._last_refresh = 0.0
         self.setObjectName("importDialog")
@@ -264,9 +254,8 @@ class ImportDialog(QDialog):
         self.folder_list.setEnabled(not running)
         self.workers_spin.setEnabled(not running)
         if running:
-            cancelling = self.import_thread is not None and self.import_thread.cancel.is_set()
             self.cancel_button.setText("Cancel")
-            self.cancel_button.setEnabled(not cancelling)
+            self.cancel_button.setEnabled(not self._cancelling())
         else:
             self.cancel_button.setText("Close" if self.summary is not None else "Cancel")
             self.cancel_button.setEnabled(True)
@@ -279,6 +268,7 @@ class ImportDialog(QDialog):
             return
         self.summary = None
         self._stored_seen = 0
+        self._failures_shown = 0
         self.failure_list.clear()
         self.no_failures_label.setText("No problems so far.")
         self.no_failures_label.setVisible(True)
@@ -293,19 +283,19 @@ class ImportDialog(QDialog):
             workers=self.workers_spin.value(),
             worker_log=self.app.paths.log_dir / "analysis.log",
         )
-        thread = ImportThread(self.app, options, self)
-        thread.updated.connect(self._show_update)
-        thread.finished_import.connect(self._show_summary)
-        thread.crashed.connect(self._show_crash)
-        self.import_thread = thread
         self._running = True
-        thread.start()
+        self.import_task = self._tasks.submit(
+            import_work(self.app, options),
+            self._show_summary,
+            self._show_crash,
+            progress=self._show_update,
+        )
         self._sync_buttons()
 
     def cancel_import(self) -> None:
         """Stop the running import (finished tracks are kept)."""
-        if self.import_thread is not None and self.is_running():
-            self.import_thread.cancel.set()
+        if self.import_task is not None and self.is_running():
+            self.import_task.cancel(keep_result=True)
             self.phase_label.setText("Cancelling… finished tracks are kept")
             self._sync_buttons()
 
@@ -317,8 +307,12 @@ class ImportDialog(QDialog):
             self.reject()
 
     def wait_for_import(self, timeout_ms: int = 5000) -> bool:
-        """Block until the import thread has ended; True if it did."""
-        return self.import_thread is None or self.import_thread.wait(timeout_ms)
+        """Block until the import has returned (its summary may still be on its way to the
+        dialog); True if it did."""
+        return self._tasks.wait_idle(timeout_ms / 1000)
+
+    def _cancelling(self) -> bool:
+        return self.import_task is not None and self.import_task.cancelled
 
     def _show_update(self, update: ImportUpdate) -> None:
         progress = update.progress
@@ -327,8 +321,7 @@ class ImportDialog(QDialog):
         elif progress.phase == "matching":
             self.phase_label.setText(f"{progress.found:,} audio files found; looking for moves…")
         elif progress.phase == "analysing":
-            cancelling = self.import_thread is not None and self.import_thread.cancel.is_set()
-            if not cancelling:
+            if not self._cancelling():
                 self.phase_label.setText(_analysing_text(progress))
             self.progress_bar.setRange(0, max(progress.total, 1))
             self.progress_bar.setValue(progress.done)
@@ -336,8 +329,9 @@ class ImportDialog(QDialog):
             if progress.current:
                 self.current_label.setText(f"Last: {Path(progress.current).name}")
                 self.current_label.setToolTip(progress.current)
-        for failure in update.failures:
+        for failure in update.failures[self._failures_shown :]:
             self._add_failure(failure)
+        self._failures_shown = len(update.failures)
         now = time.monotonic()
         if progress.stored > self._stored_seen and now - self._last_refresh >= (
             LIBRARY_REFRESH_EVERY_S
@@ -391,7 +385,9 @@ class ImportDialog(QDialog):
         self.library_changed.emit()
         self.import_finished.emit(summary)
 
-    def _show_crash(self, message: str) -> None:
+    def _show_crash(self, error: Exception) -> None:
+        log.error("the import stopped", exc_info=error)
+        message = f"{type(error).__name__}: {error}"
         self._running = False
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
