@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from museaud import __version__
+from museaud import __version__, logs
 from museaud.audio.devices import list_audio_outputs, list_midi_outputs
 from museaud.paths import Paths
 
@@ -154,6 +154,19 @@ def check_qt() -> Check:
     return Check("qt", True, detail, {"pyside6": PySide6.__version__})
 
 
+def check_logs(paths: Paths) -> Check:
+    """The log file this process writes and its level: what to attach to a bug report."""
+    setup = logs.current()
+    if setup is None:
+        path = logs.log_file(paths)
+        data: dict[str, object] = {"path": str(path), "level": None}
+        return Check("logs", True, f"{path} (logging is not set up in this process)", data)
+    data = {"path": str(setup.file) if setup.file else None, "level": setup.level}
+    if setup.file is None:
+        return Check("logs", False, f"{setup.problem}; messages go to stderr", data)
+    return Check("logs", True, f"{setup.file} (level {setup.level})", data)
+
+
 def run_checks(paths: Paths) -> list[Check]:
     """All checks; one that crashes is reported as failed, never stops the others."""
     checks: list[Callable[[], Check]] = [
@@ -165,8 +178,19 @@ def run_checks(paths: Paths) -> list[Check]:
         check_analytics,
         check_postgres_client,
         check_qt,
+        lambda: check_logs(paths),
     ]
-    names = ["store", "sqlite", "audio", "midi", "essentia", "analytics", "postgresql", "qt"]
+    names = [
+        "store",
+        "sqlite",
+        "audio",
+        "midi",
+        "essentia",
+        "analytics",
+        "postgresql",
+        "qt",
+        "logs",
+    ]
     results = []
     for name, check in zip(names, checks, strict=True):
         try:
@@ -187,6 +211,7 @@ def report(paths: Paths) -> dict[str, object]:
             "config": str(paths.config_dir),
             "store": str(paths.store_file),
             "analytics": str(paths.analytics_file),
+            "log": str(logs.log_file(paths)),
         },
         "checks": [asdict(check) for check in run_checks(paths)],
     }

@@ -37,12 +37,22 @@ def test_doctor_json_reports_every_part(museaud_home: Path) -> None:
         "analytics",
         "postgresql",
         "qt",
+        "logs",
     }
     assert checks["sqlite"]["ok"] and checks["sqlite"]["data"]["fts5"] is True
     assert checks["sqlite"]["data"]["sqlite_vec_version"].startswith("v")
     assert checks["essentia"]["ok"] and checks["qt"]["ok"]
     assert checks["store"]["data"]["app_schema"] == head_revision()
     assert found["paths"]["store"].startswith(str(museaud_home))
+    log_file = museaud_home / "logs" / "museaud.log"
+    assert found["paths"]["log"] == str(log_file)
+    assert checks["logs"] == {
+        "name": "logs",
+        "ok": True,
+        "detail": f"{log_file} (level INFO)",
+        "data": {"path": str(log_file), "level": "INFO"},
+    }
+    assert "INFO MainProcess" in log_file.read_text(encoding="utf-8")
     # doctor only looks: it does not create the store
     assert not Path(found["paths"]["store"]).exists()
 
@@ -56,6 +66,7 @@ def test_doctor_text_shows_store_revision_after_first_start(
     out = capsys.readouterr().out
     assert f"schema {head_revision()}, up to date" in out
     assert "FTS5 yes" in out
+    assert f"logs        {museaud_home / 'logs' / 'museaud.log'} (level INFO)" in out
 
 
 def test_prefs_set_and_refuse(capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,8 +28,10 @@ def test_system_check_lists_every_part_and_copies_json(qtbot: QtBot, app: App) -
         "analytics",
         "postgresql",
         "qt",
+        "logs",
     }
     assert f"schema {head_revision()}, up to date" in rows["store"]
+    assert str(app.paths.log_dir / "museaud.log") in rows["logs"]
     assert "FTS5 yes" in rows["sqlite"]
     found = json.loads(dialog.copy_json())
     assert {check["name"] for check in found["checks"]} == set(rows)

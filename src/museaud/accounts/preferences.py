@@ -6,13 +6,17 @@ values before they reach the database so a mistake gets a message instead of a c
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import uuid
 from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from museaud.logs import DEFAULT_LEVEL, LEVELS
 from museaud.music.pitch import PITCH_CLASS_NAMES
 from museaud.store.models.accounts import THEMES, UiState, UserPreferences
 
@@ -40,6 +44,7 @@ class Preferences:
     midi_output_port: str | None = None
     auto_play: bool = False
     show_beat_numbers: bool = True
+    log_level: str = DEFAULT_LEVEL
 
     def validated(self) -> Preferences:
         """Return self if every value is allowed, else raise PreferenceError naming the field."""
@@ -63,6 +68,8 @@ class Preferences:
             raise PreferenceError(f"audio_sample_rate {self.audio_sample_rate} Hz is not plausible")
         if not self.default_flavor.strip():
             raise PreferenceError("default_flavor is empty")
+        if self.log_level not in LEVELS:
+            raise PreferenceError(f"log_level {self.log_level!r} is not one of {LEVELS}")
         return self
 
     @property
@@ -72,6 +79,7 @@ class Preferences:
 
 
 PREFERENCE_FIELDS = tuple(field.name for field in fields(Preferences))
+EXTRA_FIELDS = ("log_level",)  # kept in the row's `extra` JSON: no column of their own
 
 
 def _row(session: Session, user_id: uuid.UUID) -> UserPreferences:
@@ -88,14 +96,19 @@ def _row(session: Session, user_id: uuid.UUID) -> UserPreferences:
 def load_preferences(session: Session, user_id: uuid.UUID) -> Preferences:
     """The user's preferences (defaults if none were saved)."""
     row = _row(session, user_id)
-    return Preferences(**{name: getattr(row, name) for name in PREFERENCE_FIELDS})
+    values = {name: getattr(row, name) for name in PREFERENCE_FIELDS if name not in EXTRA_FIELDS}
+    extra = {name: row.extra[name] for name in EXTRA_FIELDS if name in (row.extra or {})}
+    return Preferences(**values, **extra)
 
 
 def save_preferences(session: Session, user_id: uuid.UUID, preferences: Preferences) -> None:
     """Check and store the user's preferences."""
     preferences.validated()
     row = _row(session, user_id)
-    for name, value in asdict(preferences).items():
+    values = asdict(preferences)
+    for name in EXTRA_FIELDS:
+        row.extra = {**(row.extra or {}), name: values.pop(name)}
+    for name, value in values.items():
         setattr(row, name, value)
 
 
@@ -109,6 +122,31 @@ def update_preferences(session: Session, user_id: uuid.UUID, **changes: Any) -> 
     updated = replace(load_preferences(session, user_id), **changes)
     save_preferences(session, user_id, updated)
     return updated
+
+
+def stored_log_level(store_file: Path) -> str | None:
+    """The local user's `log_level`, read before the store is opened (None if unknown).
+
+    Logging is set up before any command opens (or upgrades) the store, so this only peeks:
+    read-only, and any problem (no store yet, an old or foreign file) means the default.
+    """
+    from museaud.store.migrate import _read_only_uri  # noqa: PLC0415 - the one way to peek
+
+    if not store_file.exists():
+        return None
+    try:
+        connection = sqlite3.connect(_read_only_uri(store_file), uri=True)
+        try:
+            row = connection.execute(
+                "SELECT p.extra FROM user_preferences AS p JOIN users AS u ON u.id = p.owner_id "
+                "WHERE u.is_local LIMIT 1"
+            ).fetchone()
+        finally:
+            connection.close()
+        level = json.loads(row[0]).get("log_level") if row and row[0] else None
+    except (sqlite3.Error, ValueError, AttributeError):
+        return None
+    return level if level in LEVELS else None
 
 
 def load_ui_state(session: Session, user_id: uuid.UUID, component: str) -> dict[str, Any]:

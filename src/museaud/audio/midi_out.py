@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import logging
 import math
 import sys
 import threading
@@ -43,6 +44,8 @@ from museaud.audio.transport import (
 )
 from museaud.patterns.instruments import DRUM_CHANNEL
 from museaud.patterns.model import BeatPattern
+
+log = logging.getLogger(__name__)
 
 PRECISE_SLEEP_NS = 2_000_000
 """Until this long before a deadline the scheduler waits on its wake-up event (so stop and
@@ -456,6 +459,7 @@ class _Performance:
                 f"({error}); playback stopped"
             )
         except Exception as error:  # never let the thread die silently: say what happened
+            log.exception("MIDI playback stopped")
             self.error = f"MIDI playback stopped: {type(error).__name__}: {error}"
         finally:
             self.final_beat = min(self.end_beat, self.anchor.beat_at(time.perf_counter_ns()))

@@ -7,6 +7,7 @@ file becomes a `FileOutcome` with a reason, never an exception: the import goes 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import threading
@@ -18,8 +19,11 @@ from museaud.analysis import AnalysisError, AnalysisResult, analyze_file
 from museaud.library.identity import content_hash
 from museaud.library.lengths import format_length
 from museaud.library.tags import FileTags, read_tags
+from museaud.logs import configure_worker
 
 PARENT_POLL_S = 0.5
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,7 @@ def process_file(job: FileJob) -> FileOutcome:
     except MemoryError:
         return FileOutcome(job, size, mtime_ns, digest, tags, error="out of memory analysing it")
     except Exception as error:  # an analyser bug on one file must not stop the import
+        logger.exception("analysing %s failed", job.path)
         reason = f"analysis failed: {type(error).__name__}: {error}"
         return FileOutcome(job, size, mtime_ns, digest, tags, error=reason)
     if analysis.duration_s > job.longest_s:
@@ -95,9 +100,12 @@ def init_worker(parent_pid: int, log_path: str | None) -> None:
     """Set up a worker process: Ctrl-C is the parent's to handle, and the worker ends with it.
 
     Decoders print notes on the C-level stderr; with `log_path` they go there instead of through
-    the progress bar. A worker whose parent was killed (kill -9) exits within half a second.
+    the progress bar. Python's logging goes to museaud's log file, as the parent's does. A worker
+    whose parent was killed (kill -9) exits within half a second.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    configure_worker()
+    logger.debug("analysis worker started for parent %d", parent_pid)
     if log_path is not None:
         with contextlib.suppress(OSError):
             log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)

@@ -7,9 +7,10 @@ import sys
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
-from museaud import __version__
+from museaud import __version__, logs
 from museaud.accounts.preferences import load_preferences
 from museaud.app import App
+from museaud.ui.crash import CrashReporter
 from museaud.ui.glyphs import app_icon
 from museaud.ui.main_window import MainWindow
 from museaud.ui.theme import apply_theme
@@ -35,6 +36,15 @@ def application(argv: list[str] | None = None) -> QApplication:
 def run_gui(app: App, argv: list[str]) -> int:
     """Show museaud's main window for app and run the event loop; returns the exit code."""
     qt_app = application(argv)
+    setup = logs.current()
+    crashes = CrashReporter(setup.file if setup else logs.log_file(app.paths), qt_app).install()
+    try:
+        return _show_main_window(app, qt_app)
+    finally:
+        crashes.uninstall()
+
+
+def _show_main_window(app: App, qt_app: QApplication) -> int:
     with app.session() as session:
         preferences = load_preferences(session, app.local_user_id)
     apply_theme(preferences.theme, qt_app)
