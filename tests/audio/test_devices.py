@@ -50,3 +50,19 @@ def test_missing_portaudio_is_a_message_not_a_crash(monkeypatch: pytest.MonkeyPa
     found = devices.list_audio_outputs()
     assert not found.available
     assert "install libportaudio2" in found.summary()
+
+
+@pytest.mark.jack
+def test_listing_with_release_leaves_no_jack_client_behind(jack_server: JackServer) -> None:
+    """The GUI lists devices but plays in another process: an idle JACK client left in the GUI
+    process would make the server wait for a busy interpreter in every cycle."""
+    import sounddevice
+
+    found = list_audio_outputs(release=True)
+    assert found.available, found.problem
+    assert sounddevice._initialized == 0
+    again = list_audio_outputs(release=True)  # PortAudio starts again for the next listing
+    assert [d.name for d in again.devices] == [d.name for d in found.devices]
+    assert sounddevice._initialized == 0
+    kept = list_audio_outputs()
+    assert kept.available and sounddevice._initialized > 0

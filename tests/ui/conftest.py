@@ -39,8 +39,8 @@ class FakeDevices:
         self.midi = SOME_MIDI
         return self
 
-    def list_audio_outputs(self) -> AudioDevices:
-        self.queries.append("audio")
+    def list_audio_outputs(self, *, release: bool = False) -> AudioDevices:
+        self.queries.append("audio, released" if release else "audio")
         return self.audio
 
     def list_midi_outputs(self) -> MidiPorts:

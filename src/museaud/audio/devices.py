@@ -7,6 +7,7 @@ start; each case comes back as an empty list with a message a person can act on.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 
 # Probing must never start a JACK server as a side effect (libjack does so by default, and a
@@ -64,17 +65,22 @@ class MidiPorts:
         )
 
 
-def list_audio_outputs(*, rescan: bool = False) -> AudioDevices:
-    """The audio output devices PortAudio can see; rescan picks up servers started since import."""
+def list_audio_outputs(*, rescan: bool = False, release: bool = False) -> AudioDevices:
+    """The audio output devices PortAudio can see; rescan picks up servers started since import.
+
+    release lets PortAudio go afterwards: a process that only lists devices (the GUI, whose
+    engine runs in a process of its own) must not stay a JACK client, because JACK waits for
+    every client in every cycle and an idle one in a busy process makes the server miss periods.
+    """
     try:
         import sounddevice  # noqa: PLC0415 - importing loads PortAudio, which may be missing
     except OSError as error:
         return AudioDevices(problem=f"PortAudio library not found ({error}); install libportaudio2")
     try:
-        if rescan:
+        if rescan or sounddevice._initialized == 0:
             # PortAudio lists devices once at start-up; re-initialising is the only way to see new
             # ones (a JACK server started later, a USB interface plugged in).
-            sounddevice._terminate()
+            release_portaudio()
             sounddevice._initialize()
         devices = sounddevice.query_devices()
         host_apis = sounddevice.query_hostapis()
@@ -82,6 +88,9 @@ def list_audio_outputs(*, rescan: bool = False) -> AudioDevices:
         version = sounddevice.get_portaudio_version()[1]
     except Exception as error:  # PortAudio raises its own error types on broken set-ups
         return AudioDevices(problem=f"PortAudio could not list devices: {error}")
+    finally:
+        if release:
+            release_portaudio()
     outputs = [
         AudioDevice(
             index=int(device["index"]),
@@ -97,6 +106,16 @@ def list_audio_outputs(*, rescan: bool = False) -> AudioDevices:
     if not outputs:
         return AudioDevices(portaudio_version=version, problem="no audio output device found")
     return AudioDevices(devices=outputs, portaudio_version=version)
+
+
+def release_portaudio() -> None:
+    """End PortAudio in this process (and with it any JACK client it holds); the next listing or
+    stream starts it again. Only for a process with no stream open."""
+    sounddevice = sys.modules.get("sounddevice")
+    if sounddevice is None:
+        return
+    while sounddevice._initialized > 0:
+        sounddevice._terminate()
 
 
 def _rtmidi_apis() -> list[str]:

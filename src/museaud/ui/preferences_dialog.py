@@ -131,7 +131,9 @@ class PreferencesDialog(QDialog):
         self.setMinimumWidth(620)
         with app.session() as session:
             self._stored = load_preferences(session, app.local_user_id)
-        self.audio_outputs = audio_outputs if audio_outputs is not None else list_audio_outputs()
+        self.audio_outputs = (
+            audio_outputs if audio_outputs is not None else list_audio_outputs(release=True)
+        )
         self.midi_outputs = midi_outputs if midi_outputs is not None else list_midi_outputs()
 
         self.tabs = QTabWidget(self)
@@ -414,7 +416,7 @@ class PreferencesDialog(QDialog):
         """Ask the system for audio and MIDI outputs again, keeping the current choices."""
         audio_choice = _combo_choice(self.audio_device_combo)
         midi_choice = _combo_choice(self.midi_port_combo)
-        self.audio_outputs = list_audio_outputs()
+        self.audio_outputs = list_audio_outputs(release=True)
         self.midi_outputs = list_midi_outputs()
         self._fill_audio_devices(audio_choice)
         self._fill_midi_ports(midi_choice)
