@@ -41,7 +41,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 import numpy.typing as npt
-import sounddevice
 from PySide6.QtCore import QLineF, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QWidget
@@ -147,6 +146,8 @@ class TimedStream:
         self.late = 0
         self.period_ns = round(buffer / RATE * 1e9)
         self.buffer = buffer
+        import sounddevice  # noqa: PLC0415 - here, so importing HeavyWidget opens no JACK client
+
         self.stream = sounddevice.OutputStream(
             device="system",
             channels=2,
