@@ -28,9 +28,8 @@ import numpy as np
 from big_library import build_big_library
 from machine import describe_machine
 from museaud.app import App
-from museaud.library.query import camelot_order
 from museaud.library.search import TrackQuery, count_tracks, find_tracks, track_keys
-from museaud.music.keys import Key, are_neighbours
+from museaud.music.keys import Key, are_neighbours, camelot_order
 from museaud.paths import Paths
 from museaud.store.database import sqlite_module
 

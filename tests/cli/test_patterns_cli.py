@@ -7,8 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from museaud.app import App
 from museaud.cli import main
+from museaud.store.models.patterns import Feedback
 
 DEMO_SONG = Path("/usr/share/hydrogen/data/demo_songs/GM_kit_demo1.h2song")
 
@@ -44,6 +47,24 @@ def test_generate_as_the_issue_shows_and_the_same_seed_gives_the_same_notes(
     assert again["id"] != first["id"]
     shown = [run(capsys, "show", generated["id"]) for generated in (first, again)]
     assert shown[0]["parts"] == shown[1]["parts"] and shown[0]["parts"]
+
+
+def test_generate_instead_of_a_result_then_keep_the_new_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    generate = ("generate", "--engine", "bass", "--flavor", "house", "--seed", "2")
+    first = run(capsys, *generate)
+    second = run(capsys, *generate, "--instead-of", first["id"][-8:])
+    [kept] = run(capsys, "rate", second["id"], "5", "--action", "kept")
+    assert kept["user_rating"] == 5
+    with App.open() as app, app.session() as session:
+        verdicts = {
+            (str(row.pattern_id), row.rating, row.action)
+            for row in session.scalars(select(Feedback))
+        }
+    assert verdicts == {(first["id"], None, "regenerated"), (second["id"], 5, "kept")}
+    assert main(["pattern", *generate, "--count", "2", "--instead-of", second["id"]]) == 2
+    assert "--instead-of makes one pattern" in capsys.readouterr().err
 
 
 def test_generate_refuses_an_unknown_style(capsys: pytest.CaptureFixture[str]) -> None:

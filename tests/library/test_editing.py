@@ -22,6 +22,7 @@ from museaud.library.editing import (
     Sample,
     TrackEdit,
     TrackNotFoundError,
+    credit_tracks,
     edit_tracks,
     set_creators,
     set_instruments,
@@ -484,6 +485,23 @@ def test_refused_creators_leave_the_stored_ones(
             set_creators(session, tracks[1], creators)
         assert "'Warehouse' by Other Crew" in str(refused.value)
         assert snapshot(session) == before
+
+
+def test_credits_for_many_tracks_keep_what_is_not_given_and_go_all_or_none(
+    app: App, tracks: list[uuid.UUID]
+) -> None:
+    with app.session() as session:
+        set_instruments(session, tracks[0], [Instrument("keys", "piano")])
+        credit_tracks(session, tracks[:2], creators=[Creator("Ann", "producer", 100)])
+        names = session.execute(select(TrackCreator.track_id, TrackCreator.creator_name))
+        assert sorted(names) == sorted([(tracks[0], "Ann"), (tracks[1], "Ann")])
+        assert session.scalar(select(TrackInstrument.instrument_type)) == "piano"  # kept
+        credit_tracks(session, tracks[:1], instruments=[])
+        assert session.scalar(select(TrackInstrument.id)) is None
+    with pytest.raises(EditError, match="a sample needs a pack name"), app.session() as session:
+        credit_tracks(session, tracks[:2], creators=[], samples=[Sample(None)])
+    with app.session() as session:  # refused: nothing changed, both tracks keep Ann
+        assert len(session.scalars(select(TrackCreator)).all()) == 2
 
 
 def test_splits_of_exactly_one_hundred_percent_are_accepted(

@@ -16,11 +16,9 @@ from museaud.library.query import (
     QueryError,
     TextMatch,
     ValueMatch,
-    camelot_order,
-    key_of_order,
     parse_query,
 )
-from museaud.music.keys import Key
+from museaud.music.keys import Key, camelot_order
 
 
 def orders(*names: str) -> frozenset[int]:
@@ -99,13 +97,6 @@ def test_keys_by_name_by_camelot_and_compatible() -> None:
     # A minor mixes with itself, C major (relative), D minor and E minor (a fifth away)
     assert parse_query("key:~Am").root == KeyMatch(orders("Am", "C", "Dm", "Em"))
     assert parse_query("key:~8B").root == KeyMatch(orders("C", "Am", "F", "G"))
-
-
-def test_camelot_order_runs_1a_1b_2a_to_12b() -> None:
-    assert camelot_order(Key.parse("1A")) == 0 and camelot_order(Key.parse("1B")) == 1
-    assert camelot_order(Key.parse("12B")) == 23
-    assert [key_of_order(order).camelot for order in range(24)][:4] == ["1A", "1B", "2A", "2B"]
-    assert all(camelot_order(key_of_order(order)) == order for order in range(24))
 
 
 def test_values_fields_ignore_case_and_take_a_trailing_star() -> None:

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 from sqlalchemy import select, text
+from tests.support.tracks import add_track as stored_track
 
 from museaud.app import App
 from museaud.library import similarity
@@ -50,29 +51,16 @@ def add_track(
 ) -> uuid.UUID:
     """A track row, its analysis (tempo, key) and its feature vector, in one transaction."""
     with app.session() as session:
-        track = Track(
-            path=f"/music/{title}.wav",
-            folder="/music",
-            file_name=f"{title}.wav",
-            file_format="wav",
-            status="ok",
-            title=title,
+        track_id = stored_track(
+            session,
+            title,
+            bpm=bpm,
+            key=None if key is None else (key.note, key.scale),
             is_hidden=hidden,
         )
-        session.add(track)
-        session.flush()
-        session.add(
-            TrackAnalysis(
-                track_id=track.id,
-                algorithm_version="1",
-                bpm=bpm,
-                key_note=None if key is None else key.note,
-                scale=None if key is None else key.scale,
-            )
-        )
         if vector is not None:
-            vectors.put(session, TRACK_VECTORS, track.id, vector)
-        return track.id
+            vectors.put(session, TRACK_VECTORS, track_id, vector)
+        return track_id
 
 
 def mixes(a: Key | None, b: Key | None) -> bool:

@@ -108,13 +108,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     """Apply the same edit to every given track in one transaction: all of them or none."""
     from museaud.app import App  # noqa: PLC0415
     from museaud.library.detail import track_detail  # noqa: PLC0415
-    from museaud.library.editing import (  # noqa: PLC0415
-        EditError,
-        edit_tracks,
-        set_creators,
-        set_instruments,
-        set_samples,
-    )
+    from museaud.library.editing import EditError, credit_tracks, edit_tracks  # noqa: PLC0415
     from museaud.store.models.library import Track  # noqa: PLC0415
 
     edit = _track_edit(args)
@@ -138,13 +132,13 @@ def cmd_edit(args: argparse.Namespace) -> int:
                     dict.fromkeys(resolve_id(session, Track.id, text) for text in args.tracks)
                 )
                 edit_tracks(session, ids, edit)
-                for track_id in ids:
-                    if new_creators:
-                        set_creators(session, track_id, creators)
-                    if new_instruments:
-                        set_instruments(session, track_id, instruments)
-                    if new_samples:
-                        set_samples(session, track_id, samples)
+                credit_tracks(
+                    session,
+                    ids,
+                    creators=creators if new_creators else None,
+                    instruments=instruments if new_instruments else None,
+                    samples=samples if new_samples else None,
+                )
         except EditError as error:
             message = str(error)
             if "nothing was changed" not in message:

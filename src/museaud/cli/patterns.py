@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from museaud.cli.common import EXIT_USAGE, CommandError, print_json, short_id
-from museaud.music.pitch import note_name, pitch_class
+from museaud.music.keys import spell_pitch
+from museaud.music.pitch import pitch_class
 from museaud.patterns.model import PatternError
 from museaud.patterns.service import (
     SavedPattern,
@@ -48,10 +49,10 @@ def _show(saved: list[SavedPattern], as_json: bool) -> None:
         return
     for item in saved:
         p = item.pattern
+        tonic = spell_pitch(p.key_note, p.key_note, p.scale)
         print(
             f"{short_id(item.id)}  {p.title:<32.32} {p.kind:<6} {p.flavor or '-':<12.12} "
-            f"{p.bpm:>6.1f} bpm  {note_name(p.key_note)} {p.scale:<6.6} {p.bars} bar(s)  "
-            f"{item.origin}"
+            f"{p.bpm:>6.1f} bpm  {tonic} {p.scale:<6.6} {p.bars} bar(s)  {item.origin}"
         )
 
 
@@ -122,12 +123,16 @@ def cmd_new(app: Any, args: argparse.Namespace) -> None:
 
 
 def cmd_generate(app: Any, args: argparse.Namespace) -> None:
-    from museaud.patterns.generation import generate_and_store  # noqa: PLC0415
+    from museaud.patterns.generation import GenerationSession  # noqa: PLC0415
     from museaud.patterns.generators import GenerationError, GenerationRequest  # noqa: PLC0415
 
     key_note, key_scale = _key(args.key)
+    if args.instead_of and args.count != 1:
+        raise CommandError("--instead-of makes one pattern; leave out --count", EXIT_USAGE)
     made = []
     with app.session() as session:
+        # a result instead of one without a verdict: that one did not convince (regenerated)
+        waiting = _pattern_id(session, args.instead_of) if args.instead_of else None
         for offset in range(args.count):
             try:
                 request = GenerationRequest(
@@ -145,7 +150,8 @@ def cmd_generate(app: Any, args: argparse.Namespace) -> None:
                     steps_per_beat=args.steps_per_beat,
                     clave=args.clave,
                 )
-                made.append(generate_and_store(session, request, steer=not args.no_steer))
+                sitting = GenerationSession(waiting)
+                made.append(sitting.generate(session, request, steer=not args.no_steer))
             except GenerationError as error:
                 raise CommandError(str(error), EXIT_USAGE) from error
     if args.json:
@@ -182,12 +188,12 @@ def cmd_fork(app: Any, args: argparse.Namespace) -> None:
 
 
 def cmd_rate(app: Any, args: argparse.Namespace) -> None:
-    from museaud.patterns.steering import record_feedback  # noqa: PLC0415
+    from museaud.patterns.generation import GenerationSession  # noqa: PLC0415
 
     with app.session() as session:
         pattern_id = _pattern_id(session, args.id)
         rate_pattern(session, pattern_id, args.rating)  # checks 1-5 with a clear message
-        record_feedback(session, pattern_id, rating=args.rating, action=args.action)
+        GenerationSession(pattern_id).judge(session, args.rating, args.action)
         saved = load_pattern(session, pattern_id)
     _show([saved], args.json)
 
@@ -303,6 +309,12 @@ def add_commands(commands: Any) -> None:
     generate.add_argument("--count", type=int, default=1, help="how many (seeds seed, seed+1 …)")
     generate.add_argument(
         "--no-steer", action="store_true", help="ignore what your ratings taught (plain generation)"
+    )
+    generate.add_argument(
+        "--instead-of",
+        metavar="ID",
+        help="a new result instead of this generated one, which did not convince "
+        "(recorded as regenerated)",
     )
 
     similar = action("similar", cmd_similar, "patterns that sound like this one")

@@ -607,3 +607,22 @@ def set_samples(session: Session, track_id: uuid.UUID, samples: Sequence[Sample]
             }
         )
     _replace(session, target, label, TrackSample, rows)
+
+
+def credit_tracks(
+    session: Session,
+    track_ids: Iterable[uuid.UUID],
+    *,
+    creators: Sequence[Creator] | None = None,
+    instruments: Sequence[Instrument] | None = None,
+    samples: Sequence[Sample] | None = None,
+) -> None:
+    """Give every track these creators, instruments and samples (None keeps what is stored),
+    in the caller's transaction: an EditError for any track means none is to be kept."""
+    for track_id in track_ids:
+        if creators is not None:
+            set_creators(session, track_id, creators)
+        if instruments is not None:
+            set_instruments(session, track_id, instruments)
+        if samples is not None:
+            set_samples(session, track_id, samples)

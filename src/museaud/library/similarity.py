@@ -42,10 +42,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from museaud.library.query import camelot_order, key_of_order
 from museaud.library.records import TRACK_VECTORS
 from museaud.library.tracks import track_rows_by_id
-from museaud.music.keys import Key, are_neighbours
+from museaud.music.keys import Key, are_neighbours, camelot_order, key_of_order
 from museaud.store.models.library import SCALES, Track
 
 FloatMatrix = npt.NDArray[np.float32]

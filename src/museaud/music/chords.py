@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from museaud.music.pitch import note_name
+from museaud.music.keys import spell_pitch
 from museaud.music.scales import Scale
 
 CHORD_SYMBOLS: dict[tuple[int, ...], str] = {
@@ -76,9 +76,10 @@ class Chord:
         """True when the pitch (any octave) is one of the chord's tones."""
         return pitch % 12 in self.pitch_classes
 
-    def name(self, key_note: int = 0) -> str:
-        """The chord as a musician writes it in the sounding key, e.g. 'Am7' for vi7 in C."""
-        return note_name(self.root + key_note) + self.symbol
+    def name(self, key_note: int = 0, scale: str = "major") -> str:
+        """The chord as a musician writes it in the sounding key, e.g. 'Am7' for vi7 in C and
+        'Gb' for VI in Bb minor (the root spelled as the key writes it)."""
+        return spell_pitch(self.root + key_note, key_note, scale) + self.symbol
 
 
 def _stack(scale: Scale, degree: int, notes: int) -> tuple[int, ...]:

@@ -9,22 +9,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from museaud.music.pitch import note_name, pitch_class
+from museaud.music.pitch import PITCH_CLASS_NAMES, note_name, pitch_class
+from museaud.music.scales import is_minor_scale
 
 SCALES = ("major", "minor")
 
-# How musicians write each key's tonic: the key signature with fewer accidentals (F# major and
-# Eb minor, six either way, as most charts and DJ software write them).
-MAJOR_TONICS = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-MINOR_TONICS = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B")
+FLAT_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
+SHARP_TONICS = {"major": frozenset((7, 2, 9, 4, 11, 6)), "minor": frozenset((4, 11, 6, 1, 8))}
+"""The keys written with sharps in their signature: G D A E B F# major, E B F# C# G# minor. The
+others have flats or none. Of the six-accidental pairs, F# major and Eb minor, as most charts
+and DJ software write them."""
 
 
 def key_name(key_note: int, scale: str, *, short: bool = False) -> str:
     """A key as a musician writes it: 'Bb minor' and 'Db major', or short 'Bbm' and 'Db'."""
-    tonic = (MINOR_TONICS if scale == "minor" else MAJOR_TONICS)[key_note % 12]
+    tonic = spell_pitch(key_note, key_note, scale)
     if short:
         return f"{tonic}m" if scale == "minor" else tonic
     return f"{tonic} {scale}"
+
+
+def spell_pitch(
+    pitch: int, key_note: int = 0, scale: str = "major", *, octave: bool = False
+) -> str:
+    """A pitch (a pitch class, or a MIDI number with octave=True: 60 is 'C4') as written in a
+    key: sharps in keys whose signature has sharps, flats in the others, so A# in F# major and
+    Bb in Bb minor. Modes count as the major or minor key they sound most like (D dorian as D
+    minor); in C the black keys are flats (Eb, Ab, Bb)."""
+    sharp_tonics = SHARP_TONICS["minor" if is_minor_scale(scale) else "major"]
+    names = PITCH_CLASS_NAMES if key_note % 12 in sharp_tonics else FLAT_NAMES
+    name = names[pitch % 12]
+    return f"{name}{pitch // 12 - 1}" if octave else name
 
 
 def written_key(tonic: str | None, scale: str | None, *, short: bool = False) -> str | None:
@@ -117,6 +132,21 @@ def from_camelot(code: str) -> Key:
     if letter == "B":
         return Key(major_tonic, "major")
     return Key(major_tonic + 9, "minor")
+
+
+def camelot_order(key: Key) -> int:
+    """Where a key sorts on the Camelot wheel: 1A=0, 1B=1, 2A=2 ... 12B=23."""
+    code = camelot(key.note, key.scale)
+    return (int(code[:-1]) - 1) * 2 + (1 if code[-1] == "B" else 0)
+
+
+def key_of_order(order: int) -> Key:
+    """The key at a Camelot order (the inverse of camelot_order)."""
+    return from_camelot(f"{order // 2 + 1}{'B' if order % 2 else 'A'}")
+
+
+CAMELOT_KEYS = tuple(key_of_order(order) for order in range(24))
+"""The 24 keys round the Camelot wheel: 1A, 1B, 2A … 12B."""
 
 
 def are_neighbours(a: Key, b: Key) -> bool:

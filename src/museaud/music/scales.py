@@ -103,3 +103,12 @@ def scale(name: str) -> Scale:
         return Scale(name, SCALE_INTERVALS[name])
     except KeyError:
         raise ValueError(f"unknown scale {name!r}; known: {', '.join(SCALE_INTERVALS)}") from None
+
+
+def is_minor_scale(name: str) -> bool:
+    """True when the scale has a minor third and no major one (minor, dorian, blues …); an
+    unknown name is minor when it says so."""
+    intervals = SCALE_INTERVALS.get(name)
+    if intervals is None:
+        return "minor" in name
+    return 3 in intervals and 4 not in intervals

@@ -1,11 +1,15 @@
 """Generation as a service: generate (steered by the user's taste), score, store with its
-parameters and timing, index its feature vector; and find similar patterns.
+parameters and timing, index its feature vector; and find similar patterns. A
+`GenerationSession` holds the result waiting for a verdict and turns what the user does with it
+into feedback.
 
-The CLI (`museaud pattern generate`, `pattern similar`) and the GUI's generate panel call these.
+The CLI (`museaud pattern generate`, `pattern rate`, `pattern similar`) and the GUI's generate
+panel call these.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from dataclasses import dataclass, replace
@@ -30,7 +34,7 @@ from museaud.patterns.service import (
     load_pattern,
     save_pattern,
 )
-from museaud.patterns.steering import load_taste
+from museaud.patterns.steering import load_taste, record_feedback
 from museaud.store.models.patterns import PATTERN_KINDS
 
 
@@ -115,6 +119,68 @@ def generate_and_store(
     )
     pattern_id = save_pattern(session, pattern, origin="generated", generation=generation)
     return GeneratedPattern(pattern_id, pattern, generation, report)
+
+
+class GenerationSession:
+    """A sitting at the generator, with no UI: the last result waits for a verdict, and what the
+    user does with it becomes feedback that steers later generations.
+
+    - Generate again before any verdict: the waiting result did not convince ("regenerated").
+    - A verdict (a rating and/or kept, discarded …) is recorded on the waiting result.
+    - Saving the waiting result with edits counts as "modified", a mild vote for it.
+
+    Each of these ends the wait. The methods write through the caller's session (one
+    transaction) and change the waiting result only once their writes went through.
+    """
+
+    def __init__(self, waiting: uuid.UUID | None = None) -> None:
+        self.waiting = waiting
+        """The generated pattern with no verdict yet, if any."""
+
+    def generate(
+        self,
+        session: Session,
+        request: GenerationRequest,
+        *,
+        steer: bool = True,
+        chords: Progression | BeatPattern | None = None,
+    ) -> GeneratedPattern:
+        """Generate and store a pattern (see generate_and_store); it now waits for a verdict,
+        and the one waiting before is recorded as regenerated (unless it was deleted)."""
+        if self.waiting is not None:
+            with contextlib.suppress(PatternNotFoundError):
+                record_feedback(session, self.waiting, action="regenerated")
+        generated = generate_and_store(session, request, steer=steer, chords=chords)
+        self.waiting = generated.id
+        return generated
+
+    def judge(
+        self, session: Session, rating: float | None = None, action: str | None = None
+    ) -> uuid.UUID | None:
+        """Record the verdict on the waiting pattern and return its id; None when nothing waits.
+        FeedbackError for a verdict that says nothing or is out of range."""
+        pattern_id = self.waiting
+        if pattern_id is None:
+            return None
+        record_feedback(session, pattern_id, rating=rating, action=action)
+        self.waiting = None
+        return pattern_id
+
+    def saved(self, session: Session, pattern_id: uuid.UUID, *, edited: bool) -> bool:
+        """A pattern was saved: True (and "modified" recorded) when it was the waiting one,
+        saved with edits."""
+        if pattern_id != self.waiting or not edited:
+            return False
+        record_feedback(session, pattern_id, action="modified")
+        self.waiting = None
+        return True
+
+    def deleted(self, pattern_id: uuid.UUID) -> bool:
+        """A pattern was deleted: True when it was the waiting one (nothing waits any more)."""
+        if pattern_id != self.waiting:
+            return False
+        self.waiting = None
+        return True
 
 
 def index_pattern(session: Session, pattern_id: uuid.UUID) -> None:

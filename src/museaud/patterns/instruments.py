@@ -136,7 +136,7 @@ INSTRUMENTS: dict[str, Instrument] = {
         _percussion(
             "bongo", "Bongó", high=60, low=61, high_slap=60, low_open=61, finger=60, thumb=60
         ),
-        # heel and tip have no GM sound: they play the muted conga key softly (see flavors.py)
+        # heel and tip have no GM sound: they play the muted conga key softly (NOTATION)
         _percussion(
             "conga", "Congas (tumbadora)", open=63, slap=62, mute=62, low_open=64, heel=62, tip=62
         ),

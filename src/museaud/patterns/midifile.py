@@ -35,7 +35,7 @@ import mido
 
 from museaud.music.keys import key_name
 from museaud.music.pitch import pitch_class
-from museaud.music.scales import SCALE_INTERVALS
+from museaud.music.scales import is_minor_scale
 from museaud.patterns.instruments import DRUM_CHANNEL, INSTRUMENTS, Instrument
 from museaud.patterns.model import (
     BEAT_BPM_MAX,
@@ -135,14 +135,6 @@ def pitched_instrument(program: int) -> str:
         if program in programs:
             return instrument_id
     raise ValueError(f"{program} is not a General MIDI program 0-127")
-
-
-def is_minor_scale(scale: str) -> bool:
-    """True when the scale has a minor third and no major one (minor, dorian, blues …)."""
-    intervals = SCALE_INTERVALS.get(scale)
-    if intervals is None:
-        return "minor" in scale
-    return 3 in intervals and 4 not in intervals
 
 
 def key_signature_name(key_note: int, scale: str) -> str:

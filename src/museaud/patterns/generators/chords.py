@@ -100,13 +100,13 @@ class Progression:
         """The progression as a musician says it: 'vi-IV-I-V'."""
         return "-".join(span.numeral for span in self.spans)
 
-    def to_metadata(self, key_note: int) -> list[dict[str, Any]]:
+    def to_metadata(self, key_note: int, scale: str) -> list[dict[str, Any]]:
         """The spans as JSON: numeral, chord name in the sounding key, root (tonic = 0),
         intervals, start and length in steps."""
         return [
             {
                 "numeral": span.numeral,
-                "name": span.chord.name(key_note),
+                "name": span.chord.name(key_note, scale),
                 "root": span.chord.root,
                 "intervals": list(span.chord.intervals),
                 "start": span.start,
@@ -384,9 +384,11 @@ def over_progression(
     and the progression recorded in its metadata (numerals and chord names in the key)."""
     metadata = base_metadata(request, algorithm)
     metadata.update(
-        progression=progression.to_metadata(request.key_note),
+        progression=progression.to_metadata(request.key_note, request.scale_name),
         numerals=progression.numerals(),
-        chord_names=[span.chord.name(request.key_note) for span in progression.spans],
+        chord_names=[
+            span.chord.name(request.key_note, request.scale_name) for span in progression.spans
+        ],
         **details,
     )
     return BeatPattern(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from museaud.music.pitch import note_name
+from museaud.music.keys import spell_pitch
 from museaud.patterns.flavors import NOTATION, stroke_letter
 from museaud.patterns.instruments import INSTRUMENTS, Instrument
 from museaud.patterns.model import BeatPattern, Note, Part
@@ -80,7 +80,7 @@ def letter_of(part: Part, note: Note) -> str:
 def stroke_name(part: Part, note: Note) -> str:
     """How the note is played, in words ("open tone", "slap" …), or its pitch if pitched."""
     if not is_percussion(part):
-        return spelled_pitch(note.pitch)
+        return spell_pitch(note.pitch, octave=True)  # written in C
     for stroke in NOTATION.get(part.instrument, ()):
         if stroke.letter == letter_of(part, note):
             return stroke.meaning
@@ -92,14 +92,15 @@ def stroke_name(part: Part, note: Note) -> str:
     return f"key {note.pitch}"
 
 
-def spelled_pitch(pitch: int) -> str:
-    """A MIDI pitch as a note name with its octave: 60 is 'C4'."""
-    return f"{note_name(pitch)}{pitch // 12 - 1}"
-
-
 def sounding_pitch(pattern: BeatPattern, part: Part, note: Note) -> int:
     """Where a written pitched note sounds: transposed to the key and by the part's offset."""
     return note.pitch + pattern.key_note + part.pitch_offset
+
+
+def sounding_name(pattern: BeatPattern, part: Part, note: Note) -> str:
+    """The note as it sounds, spelled as the pattern's key writes it: 'Bb3' in Bb minor."""
+    pitch = sounding_pitch(pattern, part, note)
+    return spell_pitch(pitch, pattern.key_note, pattern.scale, octave=True)
 
 
 def stroke_choices(part: Part) -> tuple[StrokeChoice, ...]:

@@ -1,8 +1,8 @@
 """The generate panel: engine, style, the four knobs, a seed, Generate, and the verdict on the
 result (stars, Keep, Discard) that steers later generations.
 
-The panel only collects choices and shows results; the view calls the generation service and
-records the feedback (museaud.patterns.generation, museaud.patterns.steering).
+The panel only collects choices and shows results; the view hands them to a
+`museaud.patterns.generation.GenerationSession`, which turns them into feedback.
 """
 
 from __future__ import annotations

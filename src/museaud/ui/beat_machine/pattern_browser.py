@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from museaud.music.pitch import PITCH_CLASS_NAMES
+from museaud.music.keys import spell_pitch
 from museaud.patterns.service import SavedPattern
 from museaud.ui.beat_machine.generate_panel import panel_title
 
@@ -96,14 +96,14 @@ class PatternRow:
 
     @property
     def key_name(self) -> str:
-        """'A minor', 'C major' …"""
-        note = PITCH_CLASS_NAMES[self.key_note % 12]
+        """'A minor', 'Bb minor', 'C major' … (the tonic spelled as its key writes it)"""
+        note = spell_pitch(self.key_note, self.key_note, self.scale)
         return f"{note} {self.scale.replace('_', ' ')}"
 
     @property
     def short_key_name(self) -> str:
         """'A min', 'C maj', 'D dorian' … for a narrow column."""
-        note = PITCH_CLASS_NAMES[self.key_note % 12]
+        note = spell_pitch(self.key_note, self.key_note, self.scale)
         scale = {"major": "maj", "minor": "min"}.get(self.scale, self.scale.replace("_", " "))
         return f"{note} {scale}"
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from museaud.music.keys import FLAT_NAMES
 from museaud.music.pitch import PITCH_CLASS_NAMES
 from museaud.music.scales import SCALE_INTERVALS
 from museaud.patterns.flavors import FLAVORS, flavor
@@ -34,14 +35,11 @@ from museaud.patterns.model import (
 )
 from museaud.ui.widgets import scaled_font
 
-_FLATS = {"C#": "Db", "D#": "Eb", "F#": "Gb", "G#": "Ab", "A#": "Bb"}
-
 
 def key_label(key_note: int) -> str:
     """A key note as the combo shows it: 'C', 'C# / Db' …"""
-    name = PITCH_CLASS_NAMES[key_note]
-    flat = _FLATS.get(name)
-    return f"{name} / {flat}" if flat else name
+    sharp, flat = PITCH_CLASS_NAMES[key_note], FLAT_NAMES[key_note]
+    return f"{sharp} / {flat}" if flat != sharp else sharp
 
 
 def scale_label(scale: str) -> str:

@@ -413,7 +413,7 @@ class StepGrid(QWidget):
             font.setPixelSize(max(9, min(12, int(head.height() * 0.4))))
             painter.setFont(font)
             painter.setPen(ink)
-            name = editing.spelled_pitch(editing.sounding_pitch(pattern, part, top_note))
+            name = editing.sounding_name(pattern, part, top_note)
             painter.drawText(
                 QRect(head.left() + 3, head.top(), span_right - head.left() - 3, head.height() - 3),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -632,7 +632,7 @@ class StepGrid(QWidget):
             what = f"{editing.stroke_name(part, top)} ({editing.letter_of(part, top)})"
         else:
             what = ", ".join(
-                editing.spelled_pitch(editing.sounding_pitch(pattern, part, note))
+                editing.sounding_name(pattern, part, note)
                 for note in sorted(notes, key=lambda note: note.pitch)
             )
         velocity = editing.loudest(notes).velocity

@@ -28,12 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from museaud.library.facets import Facet
-from museaud.music.keys import Key, from_camelot
+from museaud.music.keys import CAMELOT_KEYS, Key
 from museaud.ui.library.detail_pane import split_words
 from museaud.ui.widgets import scaled_font
 
 ANY = "Any"
-CAMELOT_CODES = tuple(f"{number}{letter}" for number in range(1, 13) for letter in "AB")
 TYPING_DELAY_MS = 400
 PANEL_WIDTH = 168
 """Wide enough for '12B · E major' and two tempo boxes; the table needs the rest."""
@@ -46,10 +45,9 @@ def quoted(value: str) -> str:
     return value
 
 
-def key_label(code: str) -> str:
+def key_label(key: Key) -> str:
     """'8A · A minor' for the key list."""
-    key: Key = from_camelot(code)
-    return f"{code} · {key}"
+    return f"{key.camelot} · {key}"
 
 
 class FilterPanel(QFrame):
@@ -88,8 +86,8 @@ class FilterPanel(QFrame):
 
         self.key_combo = QComboBox(self)
         self.key_combo.addItem(ANY, "")
-        for code in CAMELOT_CODES:
-            self.key_combo.addItem(key_label(code), code)
+        for key in CAMELOT_KEYS:
+            self.key_combo.addItem(key_label(key), key.camelot)
         self.key_combo.setMaxVisibleItems(14)
         self.key_combo.setMinimumContentsLength(8)
         self.key_combo.setSizeAdjustPolicy(

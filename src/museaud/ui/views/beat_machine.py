@@ -5,12 +5,12 @@ The view is the one place that talks to the store: every save, load, generation,
 and delete runs in its own short `app.session()`, and only ids and immutable patterns cross back
 into the widgets. The view plays nothing itself: the window's transport plays the pattern on the
 bench (`pattern_to_play`, saved or not), follows its edits through `bench_changed`, and takes the
-strip's live mute/solo through `mix_changed`.
+strip's live mute/solo through `mix_changed`. The steering rules (regenerated, modified, the
+verdict) are the `GenerationSession`'s, not the view's.
 """
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,7 +35,7 @@ from museaud.accounts.preferences import Preferences
 from museaud.app import App
 from museaud.patterns.files import PatternFileError, read_pattern_file
 from museaud.patterns.flavors import FLAVORS, build_pattern, flavor, with_clave
-from museaud.patterns.generation import generate_and_store, similar_patterns
+from museaud.patterns.generation import GenerationSession, similar_patterns
 from museaud.patterns.generators import GenerationError
 from museaud.patterns.midifile import MidiFileError, export_midi
 from museaud.patterns.model import BeatPattern, PatternError
@@ -49,7 +49,7 @@ from museaud.patterns.service import (
     save_pattern,
     update_pattern,
 )
-from museaud.patterns.steering import FeedbackError, record_feedback
+from museaud.patterns.steering import FeedbackError
 from museaud.ui.beat_machine import editing
 from museaud.ui.beat_machine.draft import PatternDraft
 from museaud.ui.beat_machine.generate_panel import ENGINE_LABELS, GeneratePanel
@@ -129,7 +129,7 @@ class BeatMachineView(View):
         self.preferences = Preferences()
         self._default_pattern = new_pattern(self.preferences)
         self.draft = PatternDraft(self._default_pattern, self)
-        self._pending_verdict: uuid.UUID | None = None
+        self.generation = GenerationSession()
         self._bench_before_generation: _Bench | None = None
         self._editor_fitted = False
         self._build_actions()
@@ -511,12 +511,6 @@ class BeatMachineView(View):
         pattern is explained in the banner and nothing is written."""
         draft = self.draft
         pattern = draft.pattern
-        modified_generation = (
-            draft.origin == "generated"
-            and draft.pattern_id is not None
-            and draft.pattern_id == self._pending_verdict
-            and draft.is_dirty
-        )
         try:
             with self.app.session() as session:
                 pattern_id = draft.pattern_id
@@ -530,8 +524,9 @@ class BeatMachineView(View):
                     origin = "user"
                 else:
                     origin = draft.origin or "user"
-                if modified_generation:
-                    record_feedback(session, pattern_id, action="modified")
+                modified_generation = self.generation.saved(
+                    session, pattern_id, edited=draft.is_dirty
+                )
         except PatternError as error:
             self.show_error(f"Not saved: {error}")
             return None
@@ -539,7 +534,6 @@ class BeatMachineView(View):
             self.show_error(f"Not saved: the store refused the pattern ({_reason(error)})")
             return None
         if modified_generation:
-            self._pending_verdict = None
             self.generate_panel.show_verdict(
                 "Saved with your changes: counted as modified, a mild vote for patterns like it."
             )
@@ -638,20 +632,15 @@ class BeatMachineView(View):
         bench = _Bench(
             self.draft.pattern, self.draft.pattern_id, self.draft.origin, self.draft.is_dirty
         )
+        first = self.generation.waiting is None
         try:
             with waiting(), self.app.session() as session:
-                previous = self._pending_verdict
-                if previous is not None:
-                    # a new result before any verdict on the last one: it did not convince
-                    with contextlib.suppress(PatternNotFoundError):
-                        record_feedback(session, previous, action="regenerated")
-                generated = generate_and_store(session, request)
+                generated = self.generation.generate(session, request)
         except (GenerationError, PatternError, FeedbackError) as error:
             self.show_error(f"Cannot generate: {error}")
             return None
-        if self._pending_verdict is None:
+        if first:
             self._bench_before_generation = bench
-        self._pending_verdict = generated.id
         self.draft.load(generated.pattern, generated.id, "generated")
         self.clear_error()
         notes = sum(len(part.notes) for part in generated.pattern.parts)
@@ -666,16 +655,14 @@ class BeatMachineView(View):
 
     def give_verdict(self, rating: int | None, action: str) -> bool:
         """Record the verdict on the last generated pattern (steers later generations)."""
-        pattern_id = self._pending_verdict
-        if pattern_id is None:
+        if self.generation.waiting is None:
             return False
         try:
             with self.app.session() as session:
-                record_feedback(session, pattern_id, rating=rating, action=action)
+                pattern_id = self.generation.judge(session, rating, action)
         except (FeedbackError, PatternNotFoundError, PatternError) as error:
             self.show_error(f"Feedback not recorded: {error}")
             return False
-        self._pending_verdict = None
         stars = f" ({rating}★)" if rating else ""
         if action == "kept":
             self.generate_panel.show_verdict(
@@ -727,8 +714,7 @@ class BeatMachineView(View):
             pass
         if self.draft.pattern_id == pattern_id:
             self.draft.forget_id()
-        if self._pending_verdict == pattern_id:
-            self._pending_verdict = None
+        if self.generation.deleted(pattern_id):
             self.generate_panel.show_verdict("The generated pattern was deleted.")
         self.refresh_browser()
         return True

@@ -50,10 +50,8 @@ from museaud.library.editing import (
     Instrument,
     Sample,
     TrackEdit,
+    credit_tracks,
     edit_tracks,
-    set_creators,
-    set_instruments,
-    set_samples,
 )
 from museaud.library.facets import Facet, genre_counts, tag_counts
 from museaud.library.query import QueryError, parse_query
@@ -617,10 +615,9 @@ class LibraryView(EmptyStateView):
         ids = self._edit_targets()
         try:
             with waiting(), self.app.session() as session:
-                for track_id in ids:
-                    set_creators(session, track_id, creators)
-                    set_instruments(session, track_id, instruments)
-                    set_samples(session, track_id, samples)
+                credit_tracks(
+                    session, ids, creators=creators, instruments=instruments, samples=samples
+                )
         except EditError as error:
             self.detail_pane.show_error(str(error))
             return False
