@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -14,6 +13,7 @@ import pytest
 
 from museaud.app import App
 from museaud.paths import Paths, default_paths
+from tests.support.store import open_copy, paths_under
 
 pytest_plugins = [
     "tests.support.postgres",
@@ -40,17 +40,15 @@ def paths(museaud_home: Path) -> Paths:
 @pytest.fixture(scope="session")
 def migrated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store file migrated to head once per test session, copied by the `app` fixture."""
-    root = tmp_path_factory.mktemp("migrated")
-    template = Paths(root / "data", root / "config", root / "cache", root / "logs")
-    App.open(template.ensure()).close()
+    template = paths_under(tmp_path_factory.mktemp("migrated"))
+    App.open(template).close()
     return template.store_file
 
 
 @pytest.fixture
 def app(paths: Paths, migrated_store: Path) -> Iterator[App]:
     """A museaud on its own real SQLite file (a copy of a freshly migrated store)."""
-    shutil.copyfile(migrated_store, paths.store_file)
-    opened = App.open(paths)
+    opened = open_copy(migrated_store, paths)
     try:
         yield opened
     finally:

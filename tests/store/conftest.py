@@ -8,29 +8,27 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
+from tests.support.store import add_user, schema_engine
 
-from museaud.store.base import Base, new_id
-from museaud.store.database import sqlite_engine
-from museaud.store.models import metadata  # registers every table before create_all
 from museaud.store.models.accounts import User
-
-assert metadata is Base.metadata
 
 
 @pytest.fixture
 def session(tmp_path: Path) -> Iterator[Session]:
     """A session on a real SQLite file holding the whole schema (made from the models)."""
-    engine = sqlite_engine(tmp_path / "t.sqlite")
-    Base.metadata.create_all(engine)
+    engine = schema_engine(tmp_path / "t.sqlite")
     with Session(engine) as session:
         yield session
     engine.dispose()
 
 
 @pytest.fixture
-def owner(session: Session) -> uuid.UUID:
-    """A stored user to own the rows a test makes."""
-    user = User(id=new_id(), username="sonero")
-    session.add(user)
-    session.commit()
+def user(session: Session) -> User:
+    """A stored user to own the rows a test makes (on whatever `session` the module uses)."""
+    return add_user(session)
+
+
+@pytest.fixture
+def owner(user: User) -> uuid.UUID:
+    """The id of `user`."""
     return user.id

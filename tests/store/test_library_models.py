@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
+from tests.support.store import add_user, assert_refused, count
 
 from museaud.store.base import new_id
 from museaud.store.models import accounts, library
@@ -26,13 +26,6 @@ from museaud.store.models.library import (
 )
 
 assert accounts and library  # imported for their tables
-
-
-def add_user(session: Session, name: str = "ana") -> User:
-    user = User(id=new_id(), username=name)
-    session.add(user)
-    session.commit()
-    return user
 
 
 def make_track(owner_id: uuid.UUID, **values: Any) -> Track:
@@ -54,23 +47,6 @@ def add_track(session: Session, owner_id: uuid.UUID, **values: Any) -> Track:
     session.add(track)
     session.commit()
     return track
-
-
-def assert_rejected(session: Session, row: object, constraint: str = "") -> None:
-    """The row cannot be inserted, and the error names the constraint (a fragment of it)."""
-    session.add(row)
-    with pytest.raises(IntegrityError, match=constraint):
-        session.flush()
-    session.rollback()
-
-
-def count(session: Session, model: type[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(model)) or 0
-
-
-@pytest.fixture
-def user(session: Session) -> User:
-    return add_user(session)
 
 
 @pytest.fixture
@@ -108,17 +84,17 @@ def test_valid_track_gets_defaults(session: Session, track: Track) -> None:
     ],
 )
 def test_track_rejects_bad_values(session: Session, user: User, column: str, value: Any) -> None:
-    assert_rejected(session, make_track(user.id, **{column: value}), f"ck_tracks_{column}_")
+    assert_refused(session, make_track(user.id, **{column: value}), match=f"ck_tracks_{column}_")
 
 
 def test_missing_track_needs_missing_since(session: Session, user: User) -> None:
-    assert_rejected(session, make_track(user.id, status="missing"), "missing_has_since")
+    assert_refused(session, make_track(user.id, status="missing"), match="missing_has_since")
     add_track(session, user.id, status="missing", missing_since=datetime.now(UTC))
 
 
 def test_track_path_unique_per_owner(session: Session, user: User) -> None:
     add_track(session, user.id, file_name="a.wav")
-    assert_rejected(session, make_track(user.id, file_name="a.wav"), "UNIQUE")
+    assert_refused(session, make_track(user.id, file_name="a.wav"), match="UNIQUE")
     other = add_user(session, "ben")
     add_track(session, other.id, file_name="a.wav")
 
@@ -169,7 +145,7 @@ def make_analysis(track: Track, **values: Any) -> TrackAnalysis:
 def test_analysis_rejects_bad_values(
     session: Session, track: Track, values: dict[str, Any], constraint: str
 ) -> None:
-    assert_rejected(session, make_analysis(track, **values), f"ck_track_analysis_{constraint}")
+    assert_refused(session, make_analysis(track, **values), match=f"ck_track_analysis_{constraint}")
 
 
 def test_analysis_accepts_override_and_defaults(session: Session, track: Track) -> None:
@@ -194,7 +170,7 @@ def test_analysis_accepts_override_and_defaults(session: Session, track: Track) 
 def test_one_analysis_per_track(session: Session, track: Track) -> None:
     session.add(make_analysis(track))
     session.commit()
-    assert_rejected(session, make_analysis(track), "UNIQUE")
+    assert_refused(session, make_analysis(track), match="UNIQUE")
 
 
 def make_section(track: Track, **values: Any) -> TrackSection:
@@ -224,7 +200,7 @@ def make_section(track: Track, **values: Any) -> TrackSection:
 def test_section_rejects_bad_values(
     session: Session, track: Track, values: dict[str, Any], constraint: str
 ) -> None:
-    assert_rejected(session, make_section(track, **values), f"ck_track_sections_{constraint}")
+    assert_refused(session, make_section(track, **values), match=f"ck_track_sections_{constraint}")
 
 
 def test_sections_ordered_by_start(session: Session, track: Track) -> None:
@@ -253,7 +229,7 @@ def test_creator_rejects_bad_values(
     creator = TrackCreator(
         id=new_id(), owner_id=track.owner_id, track_id=track.id, creator_name="John", **values
     )
-    assert_rejected(session, creator, f"ck_track_creators_{constraint}")
+    assert_refused(session, creator, match=f"ck_track_creators_{constraint}")
 
 
 def make_tag(track: Track, tag: str, kind: str = "tag") -> TrackTag:
@@ -263,11 +239,13 @@ def make_tag(track: Track, tag: str, kind: str = "tag") -> TrackTag:
 def test_tag_unique_per_track_and_kind(session: Session, track: Track) -> None:
     session.add_all([make_tag(track, "summer"), make_tag(track, "summer", kind="mood")])
     session.commit()
-    assert_rejected(session, make_tag(track, "summer"), "UNIQUE")
+    assert_refused(session, make_tag(track, "summer"), match="UNIQUE")
 
 
 def test_tag_kind_is_checked(session: Session, track: Track) -> None:
-    assert_rejected(session, make_tag(track, "summer", kind="genre"), "ck_track_tags_kind_choice")
+    assert_refused(
+        session, make_tag(track, "summer", kind="genre"), match="ck_track_tags_kind_choice"
+    )
 
 
 def make_similarity(source: Track, target: Track, **values: Any) -> TrackSimilarity:
@@ -296,13 +274,13 @@ def test_similarity_rejects_bad_values(
     session: Session, user: User, track: Track, values: dict[str, Any], constraint: str
 ) -> None:
     other = add_track(session, user.id)
-    assert_rejected(
-        session, make_similarity(track, other, **values), f"ck_track_similarity_{constraint}"
+    assert_refused(
+        session, make_similarity(track, other, **values), match=f"ck_track_similarity_{constraint}"
     )
 
 
 def test_similarity_not_to_itself(session: Session, track: Track) -> None:
-    assert_rejected(session, make_similarity(track, track), "ck_track_similarity_not_self")
+    assert_refused(session, make_similarity(track, track), match="ck_track_similarity_not_self")
 
 
 def test_similarity_unique_per_pair_and_type(session: Session, user: User, track: Track) -> None:
@@ -311,7 +289,7 @@ def test_similarity_unique_per_pair_and_type(session: Session, user: User, track
         [make_similarity(track, other), make_similarity(track, other, similarity_type="vector")]
     )
     session.commit()
-    assert_rejected(session, make_similarity(track, other), "UNIQUE")
+    assert_refused(session, make_similarity(track, other), match="UNIQUE")
 
 
 def fill_track(session: Session, track: Track, other: Track) -> None:

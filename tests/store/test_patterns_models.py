@@ -6,10 +6,10 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 from tests.store.samples import patterns as pattern_samples
+from tests.support.store import add_and_flush, assert_refused, count
 
 from museaud.store.base import new_id
 from museaud.store.models import accounts, library, patterns, playlists, songs
@@ -56,22 +56,6 @@ def make_session(owner: uuid.UUID, **values: Any) -> GenerationSession:
 
 def make_lyrics(owner: uuid.UUID) -> Lyrics:
     return Lyrics(id=new_id(), owner_id=owner, content="Mira como baila")
-
-
-def add_and_flush(session: Session, *rows: Any) -> None:
-    session.add_all(rows)
-    session.flush()
-
-
-def assert_refused(session: Session, *rows: Any, match: str) -> None:
-    """Adding rows fails with an IntegrityError whose message names the broken constraint."""
-    with pytest.raises(IntegrityError, match=match):
-        add_and_flush(session, *rows)
-    session.rollback()
-
-
-def count(session: Session, model: type[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def test_sample_rows_are_accepted(session: Session, owner: uuid.UUID) -> None:

@@ -6,10 +6,10 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from tests.store.samples import social as social_samples
+from tests.support.store import add_and_flush, assert_refused, count
 
 from museaud.store.base import new_id
 from museaud.store.models import accounts, library, patterns, playlists, social, songs
@@ -41,22 +41,6 @@ def make_user(name: str) -> User:
 def make_comment(owner: uuid.UUID, **values: Any) -> Comment:
     values.setdefault("text", "Nice groove")
     return Comment(id=new_id(), owner_id=owner, **values)
-
-
-def add_and_flush(session: Session, *rows: Any) -> None:
-    session.add_all(rows)
-    session.flush()
-
-
-def assert_refused(session: Session, *rows: Any, match: str) -> None:
-    """Adding rows fails with an IntegrityError whose message names the broken constraint."""
-    with pytest.raises(IntegrityError, match=match):
-        add_and_flush(session, *rows)
-    session.rollback()
-
-
-def count(session: Session, model: type[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def test_sample_rows_are_accepted(

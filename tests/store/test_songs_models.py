@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from tests.support.store import add_and_flush, assert_refused, schema_engine
 
 from museaud.store.base import Base, new_id
-from museaud.store.database import sqlite_engine
 from museaud.store.models import (
     library,
     patterns,  # noqa: F401 - song_tracks.pattern_id needs its table
@@ -40,8 +40,7 @@ def engine(
 ) -> Iterator[Engine]:
     """A real SQLite file, and a fresh PostgreSQL database: the same rules must hold on both."""
     if request.param == "sqlite":
-        engine = sqlite_engine(tmp_path_factory.mktemp("songs") / "t.sqlite")
-        Base.metadata.create_all(engine)
+        engine = schema_engine(tmp_path_factory.mktemp("songs") / "t.sqlite")
         yield engine
         engine.dispose()
         return
@@ -69,14 +68,6 @@ def session(engine: Engine) -> Iterator[Session]:
         transaction.rollback()
 
 
-@pytest.fixture
-def owner(session: Session) -> uuid.UUID:
-    user = User(id=new_id(), username="singer")
-    session.add(user)
-    session.commit()
-    return user.id
-
-
 def make_lyrics(owner: uuid.UUID, **values: Any) -> Lyrics:
     return Lyrics(id=new_id(), owner_id=owner, content="la la la", **values)
 
@@ -90,17 +81,6 @@ def make_channel(owner: uuid.UUID, song: Song, **values: Any) -> SongTrack:
     values.setdefault("track_type", "drums")
     values.setdefault("track_order", 0)
     return SongTrack(id=new_id(), owner_id=owner, song_id=song.id, **values)
-
-
-def add_and_flush(session: Session, *rows: Any) -> None:
-    session.add_all(rows)
-    session.flush()
-
-
-def assert_refused(session: Session, *rows: Any) -> None:
-    with pytest.raises(IntegrityError):
-        add_and_flush(session, *rows)
-    session.rollback()
 
 
 def test_valid_rows_are_accepted(session: Session, owner: uuid.UUID) -> None:

@@ -64,19 +64,15 @@ def id3_frames(**tags: str) -> list[Frame]:
 
 def tag_wav(path: Path, **tags: str) -> Path:
     """Write ID3 tags (see id3_frames) into a wav's ID3 chunk."""
-    audio = WAVE(str(path))
-    if audio.tags is None:
-        audio.add_tags()
-    assert isinstance(audio.tags, ID3)
-    for frame in id3_frames(**tags):
-        audio.tags.add(frame)
-    audio.save()
-    return path
+    return _tag_id3(WAVE(str(path)), path, tags)
 
 
 def tag_mp3(path: Path, **tags: str) -> Path:
     """Write ID3 tags (see id3_frames) into an mp3."""
-    audio = MP3(str(path))
+    return _tag_id3(MP3(str(path)), path, tags)
+
+
+def _tag_id3(audio: WAVE | MP3, path: Path, tags: dict[str, str]) -> Path:
     if audio.tags is None:
         audio.add_tags()
     assert isinstance(audio.tags, ID3)

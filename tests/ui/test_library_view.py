@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import insert, select
 from tests.support.audio import RenderedCorpus
 from tests.support.library import import_paths, make_library
+from tests.support.screenshots import TEXT, assert_themed, ink, part_of, save_screenshot, share
 from tests.support.windows import show_main_window
-from tests.ui.test_screenshots import save_screenshot
 
 from museaud.accounts.preferences import load_ui_state
 from museaud.app import App
@@ -552,7 +552,7 @@ def test_the_library_view_screenshot_with_the_detail_pane_open(
             TrackEdit(rating=4, favorite=True, add_tags=("rolling", "bass"), add_moods=("dark",)),
         )
         set_creators(session, groove, [Creator("Ana Ruiz", "producer", 60)])
-    apply_theme(theme)
+    colours = apply_theme(theme)
     window = show_main_window(qtbot, app)
     view = window.views["library"]
     assert isinstance(view, LibraryView)
@@ -569,9 +569,16 @@ def test_the_library_view_screenshot_with_the_detail_pane_open(
     assert view.detail_pane.values["key"].text().startswith("D minor · 7A")
     assert view.detail_pane.tags_edit.text() == "bass, rolling"
 
-    save_screenshot(qtbot, window, screenshot_dir / f"library_detail_{theme}.png")
+    image = save_screenshot(qtbot, window, screenshot_dir / f"library_detail_{theme}.png")
+
+    assert_themed(image, colours)
+    assert ink(part_of(image, view.table.viewport(), window)) > 4 * TEXT  # four rows
+    assert ink(part_of(image, view.detail_pane.title_label, window)) > TEXT
+    waveform = part_of(image, view.detail_pane.waveform, window)
+    assert share(waveform, colours.accent, tolerance=48) > 0.05  # the wave, in the accent
 
     view.detail_pane.tabs.setCurrentWidget(view.similar_panel)
     qtbot.waitUntil(lambda: len(view.similar_panel.track_ids()) == 3, timeout=WAIT_MS)
     assert str(groove) not in view.similar_panel.track_ids()
-    save_screenshot(qtbot, window, screenshot_dir / f"library_similar_{theme}.png")
+    image = save_screenshot(qtbot, window, screenshot_dir / f"library_similar_{theme}.png")
+    assert ink(part_of(image, view.similar_panel.results.viewport(), window)) > 3 * TEXT
