@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from museaud import logs
 from museaud.app import App
 from museaud.paths import Paths, default_paths
 from tests.support.store import open_copy, paths_under
@@ -29,6 +30,15 @@ def museaud_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "museaud-home"
     monkeypatch.setenv("MUSEAUD_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def fresh_logging() -> Iterator[None]:
+    """Logging set up by one test's `main()` (handlers, the workers' environment) ends with it."""
+    yield
+    logs.reset()
+    os.environ.pop(logs.FILE_ENV, None)
+    os.environ.pop(logs.LEVEL_ENV, None)
 
 
 @pytest.fixture
