@@ -3,9 +3,11 @@ compared with the offline render, live changes, previews, statistics, and no dev
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -376,8 +378,55 @@ def test_isolated_engine_reports_errors_and_recovers_from_a_lost_process(
     state = engine.state()
     assert not state.playing and state.error is not None
     assert "audio process stopped" in state.error
-    # playing again starts a new audio process: the app goes on
+    assert not engine.started
+    with pytest.raises(PlaybackUnavailableError, match="audio process stopped"):
+        engine.play(build_pattern("salsa"))  # never a silent restart in the caller's thread
+    # starting again starts a new audio process: the app goes on
+    engine.start()
     engine.play(build_pattern("salsa"), TransportSettings(bars=1))
     assert engine._process is not lost and engine.wait(timeout=30)
     assert engine.state().error is None and engine.state().beat == pytest.approx(4.0)
     engine.close()
+
+
+def test_a_stopped_audio_process_is_reported_and_commands_never_wait_for_it(
+    jack_server: JackServer,
+) -> None:
+    engine = IsolatedAudioEngine("system", buffer_size=PERIOD)
+    engine.start()
+    hung = engine._process
+    try:
+        engine.play(build_pattern("salsa"), TransportSettings())
+        wait_for(lambda: engine.state().beat > 0.5, timeout=30)
+        os.kill(hung.pid, signal.SIGSTOP)
+        hung_at = time.monotonic()
+        track = np.zeros((48000 * 30, 2), np.float32)  # 11 MB: far more than a pipe holds
+
+        engine.play_audio(track)  # queued: returns while the process cannot read
+        engine.update(TransportSettings(bpm=100))
+
+        wait_for(lambda: engine.state().error is not None, timeout=5)
+        assert time.monotonic() - hung_at < 2.0  # within a second, with room for a loaded machine
+        assert "stopped answering" in (engine.state().error or "")
+        assert not engine.started and not engine.previewing
+        with pytest.raises(PlaybackUnavailableError, match="stopped answering"):
+            engine.stats()
+        engine.close()  # kills what does not answer
+        assert not hung.is_alive()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(hung.pid, signal.SIGKILL)
+        engine.close()
+
+
+def test_state_shows_the_commands_sent_before_the_process_takes_them_up(
+    jack_server: JackServer,
+) -> None:
+    with IsolatedAudioEngine("system", buffer_size=PERIOD) as engine:
+        engine.play(build_pattern("salsa"), TransportSettings())
+        assert engine.state().playing  # as asked, before the process answered
+        wait_for(lambda: engine.state().beat > 0.5, timeout=30)
+        engine.stop()
+        assert not engine.state().playing
+        assert engine.wait(timeout=10)
+        assert not engine.state().playing and engine.state().error is None

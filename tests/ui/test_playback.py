@@ -4,16 +4,21 @@ message, and the audio engine on the JACK dummy server."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import replace
 
 import pytest
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 from tests.support.jack import JackServer
 from tests.support.midi_input import Received
 
 from museaud.app import App
+from museaud.audio.lifecycle import Activity, EngineState
 from museaud.audio.schedule import timeline
 from museaud.audio.transport import TransportState
 from museaud.patterns.flavors import build_pattern
@@ -131,19 +136,31 @@ def test_a_muted_part_sends_nothing_and_solo_leaves_only_that_part(
     qtbot.waitUntil(lambda: len(midi_in.notes()) > 0, timeout=3000)
 
     assert controller.set_part_mix(clave, mute=True)
-    qtbot.wait(100)  # notes already on their way may still arrive
-    since = time.perf_counter_ns()
-    qtbot.wait(2200)  # more than one bar at 120 BPM: the clave plays in every bar
+    since = over_a_bar_later(qtbot, controller, pattern)  # the clave plays in every bar
     keys = {m.note for m in midi_in.notes(since) if m.channel == 9}
     assert keys and not keys & clave_keys
 
     controller.set_part_mix(clave, mute=False, solo=True)
-    qtbot.wait(100)
-    since = time.perf_counter_ns()
-    qtbot.wait(2200)
+    since = over_a_bar_later(qtbot, controller, pattern)
     keys = {m.note for m in midi_in.notes(since) if m.channel == 9}
     assert keys and keys <= clave_keys and not keys & other_keys
     assert controller.settings.audible(clave)
+
+
+def over_a_bar_later(qtbot: QtBot, controller: PlaybackController, pattern: BeatPattern) -> int:
+    """Wait half a beat (notes sent before a change reached the player may still come), then a
+    bar more; the perf_counter_ns when that bar began."""
+    player = controller.player()
+    assert player is not None
+    changed_at = _beats_played(player.state(), pattern)
+
+    def reached(beats: float) -> bool:
+        return _beats_played(player.state(), pattern) >= changed_at + beats
+
+    qtbot.waitUntil(lambda: reached(0.5), timeout=5000)
+    since = time.perf_counter_ns()
+    qtbot.waitUntil(lambda: reached(1.0 + pattern.beats_per_bar), timeout=10000)
+    return since
 
 
 def test_an_unplugged_port_stops_playback_with_a_clear_message(
@@ -198,9 +215,13 @@ def test_closing_while_the_audio_engine_starts_ends_its_process(
     assert controller.play(salsa())  # returns at once: the engine starts in the background
 
     assert controller.is_starting() and controller.is_playing()
+    assert (controller.engine_state, controller.activity) == (
+        EngineState.STARTING,
+        Activity.PATTERN_PENDING,
+    )
     assert controller.audio_engine() is None  # nothing to poll until it is up
     controller.stop()  # changed our mind before a note sounded
-    assert not controller.is_playing()
+    assert not controller.is_playing() and controller.activity is Activity.IDLE
     controller.close()  # waits for the start, then ends the process
 
     assert starting == [True, False]
@@ -219,9 +240,78 @@ def test_a_pattern_asked_for_while_the_engine_starts_plays_with_the_latest_setti
     qtbot.waitUntil(lambda: not controller.is_starting(), timeout=15000)
     assert controller.problem == ""
     qtbot.waitUntil(lambda: (controller.last_state() or _idle()).bpm == 97.0, timeout=3000)
-    assert controller.is_playing()
+    assert controller.is_playing() and controller.activity is Activity.PATTERN
     engine = controller.audio_engine()
     assert engine is not None and engine.started
+    assert controller.engine_state is EngineState.READY
+
+
+def playing_on_the_audio_engine(qtbot: QtBot, controller: PlaybackController) -> int:
+    """Play on the JACK audio engine until its position moves; the audio process's pid."""
+    controller.set_output(OutputChoice(kind="audio", name="system"))
+    assert controller.play(salsa())
+    qtbot.waitUntil(lambda: (controller.last_state() or _idle()).beat > 0.5, timeout=30000)
+    engine = controller.audio_engine()
+    assert engine is not None and engine._process is not None
+    return int(engine._process.pid)
+
+
+def test_a_hung_audio_process_is_reported_while_the_gui_goes_on(
+    qtbot: QtBot, controller: PlaybackController, jack_server: JackServer
+) -> None:
+    problems: list[str] = []
+    controller.problem_changed.connect(problems.append)
+    pid = playing_on_the_audio_engine(qtbot, controller)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    try:
+        os.kill(pid, signal.SIGSTOP)  # the audio process hangs mid-play
+        hung_at = time.monotonic()
+        controller.set_tempo(100.0)  # the GUI goes on sending: nothing waits for the process
+        controller.set_loop(False)
+
+        qtbot.waitUntil(lambda: "stopped answering" in controller.problem, timeout=5000)
+        reported_at = time.monotonic()
+        assert reported_at - hung_at < 2.0  # within a second, with room for a loaded machine
+        assert len([t for t in ticks if hung_at < t < reported_at]) >= 5  # the GUI kept turning
+        assert not controller.is_playing() and controller.engine_state is EngineState.OFF
+        assert problems[-1].endswith("Play starts it again")
+        qtbot.waitUntil(lambda: gone(pid), timeout=10000)  # killed in the background
+
+        assert controller.play(salsa())  # a fresh engine
+        qtbot.waitUntil(lambda: (controller.last_state() or _idle()).playing, timeout=30000)
+        assert controller.problem == ""
+    finally:
+        timer.stop()
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_a_killed_audio_process_is_reported_and_the_next_play_starts_a_new_one(
+    qtbot: QtBot, controller: PlaybackController, jack_server: JackServer
+) -> None:
+    pid = playing_on_the_audio_engine(qtbot, controller)
+
+    os.kill(pid, signal.SIGKILL)
+
+    qtbot.waitUntil(lambda: "stopped unexpectedly" in controller.problem, timeout=5000)
+    assert not controller.is_playing() and controller.engine_state is EngineState.OFF
+    assert controller.play(salsa())
+    qtbot.waitUntil(lambda: (controller.last_state() or _idle()).playing, timeout=30000)
+    engine = controller.audio_engine()
+    assert engine is not None and engine._process.pid != pid
+
+
+def gone(pid: int) -> bool:
+    """True once the process has ended and been reaped."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def _beats_played(state: TransportState, pattern: BeatPattern) -> float:

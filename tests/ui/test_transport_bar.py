@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from tests.support.audio import write_sine
 from tests.support.jack import JackServer
 from tests.support.midi_input import Received
+from tests.support.screenshots import TEXT, assert_themed, ink, part_of, save_screenshot, share
 from tests.support.windows import show_main_window
 
 from museaud.accounts.preferences import load_preferences, load_ui_state, update_preferences
@@ -27,12 +28,13 @@ from museaud.app import App
 from museaud.audio import devices as real_devices
 from museaud.audio.engine import IsolatedAudioEngine
 from museaud.audio.schedule import timeline
-from museaud.audio.transport import TransportState
+from museaud.audio.transport import Playback, TransportState
 from museaud.patterns.flavors import build_pattern
+from museaud.patterns.model import BeatPattern
 from museaud.patterns.service import save_pattern
 from museaud.ui.main_window import TRANSPORT_STATE_COMPONENT, MainWindow
 from museaud.ui.playback import STARTING_TEXT
-from museaud.ui.theme import apply_theme
+from museaud.ui.theme import apply_theme, current_theme_colors
 from museaud.ui.transport_bar import NO_AUDIO_TEXT, NO_MIDI_TEXT, position_text
 from museaud.ui.views import BeatMachineView, LibraryView
 
@@ -52,6 +54,12 @@ def window(qtbot: QtBot, app: App) -> Iterator[MainWindow]:
     opened = open_window(qtbot, app)
     yield opened
     opened.playback.close()
+
+
+def beats_played(player: Playback, pattern: BeatPattern) -> float:
+    """How far the player has gone since it started, in beats (loops included)."""
+    state = player.state()
+    return state.loops * pattern.bars * pattern.beats_per_bar + state.beat
 
 
 def on_the_beat_machine(window: MainWindow) -> BeatMachineView:
@@ -207,7 +215,7 @@ def test_space_plays_the_beat_machine_pattern_on_a_midi_port_and_stops(
     assert not window.playback.is_playing()
     assert bar.play_action.text() == "Play"
     stopped = time.perf_counter_ns()
-    qtbot.wait(400)
+    qtbot.wait(400)  # proves a negative: no note after the stop (3 steps' time at 120 BPM)
     assert midi_in.notes(stopped) == []
 
 
@@ -288,9 +296,16 @@ def test_mute_in_the_instrument_strip_reaches_the_player(
     qtbot.mouseClick(view.strip.rows[clave].mute_button, Qt.MouseButton.LeftButton)
 
     assert not window.playback.settings.audible(clave)
-    qtbot.wait(100)
-    since = time.perf_counter_ns()
-    qtbot.wait(2200)  # over a bar at the salsa's tempo: the clave plays in every bar
+    player = window.playback.player()
+    assert player is not None
+    muted_at = beats_played(player, pattern)
+    qtbot.waitUntil(lambda: beats_played(player, pattern) >= muted_at + 0.5, timeout=5000)
+    since = time.perf_counter_ns()  # notes scheduled before the mute have come by now
+    # over a bar: the clave plays in every bar
+    qtbot.waitUntil(
+        lambda: beats_played(player, pattern) >= muted_at + 0.5 + pattern.beats_per_bar + 0.5,
+        timeout=10000,
+    )
     heard = {m.note for m in midi_in.notes(since) if m.channel == 9}
     assert heard and not heard & clave_keys
     qtbot.mouseClick(view.strip.rows[clave].mute_button, Qt.MouseButton.LeftButton)
@@ -348,8 +363,8 @@ def test_space_plays_on_the_jack_audio_engine_and_records_its_performance(
     press_space(qtbot, window)
 
     assert not window.playback.is_playing()
-    metrics = app.events.events(PerformanceMetric)
-    assert len(metrics) == 1
+    qtbot.waitUntil(lambda: len(app.events.events(PerformanceMetric)) == 1, timeout=5000)
+    metrics = app.events.events(PerformanceMetric)  # written in the background
     assert metrics[0].buffer_size == 256
     assert metrics[0].sample_rate == 48000
     assert metrics[0].xrun_count is not None
@@ -373,7 +388,9 @@ def test_a_library_preview_plays_on_the_audio_engine(
     engine = window.playback.audio_engine()
     assert engine is not None
     qtbot.waitUntil(lambda: engine.previewing, timeout=2000)
-    qtbot.wait(300)  # let it sound for a few blocks
+    sounding = engine.stats().callbacks
+    qtbot.waitUntil(lambda: engine.stats().callbacks >= sounding + 8, timeout=5000)  # a few blocks
+    assert engine.previewing
     press_space(qtbot, window)  # Space stops what plays, the preview too
     assert not window.playback.is_previewing()
     assert not window.playback.is_playing()  # and starts no pattern instead
@@ -454,34 +471,46 @@ def test_a_preview_that_cannot_be_decoded_says_why(
 def test_screenshot_of_the_beat_machine_playing(
     qtbot: QtBot, app: App, jack_audio: FakeDevices, screenshot_dir: Path, theme: str
 ) -> None:
-    apply_theme(theme)
+    colours = apply_theme(theme)
     window = open_window(qtbot, app)
     view = on_the_beat_machine(window)
     pattern = view.pattern_to_play()
     conga = next(i for i, part in enumerate(pattern.parts) if part.instrument == "conga")
     qtbot.mouseClick(view.strip.rows[conga].solo_button, Qt.MouseButton.LeftButton)
-    window.transport_bar.click_button.setChecked(True)
+    bar = window.transport_bar
+    bar.click_button.setChecked(True)
     press_space(qtbot, window)
-    qtbot.waitUntil(
-        lambda: window.transport_bar.position_label.text() not in ("1.1", ""), timeout=5000
-    )
-    QApplication.processEvents()
-    path = screenshot_dir / f"transport_beat_machine_{theme}.png"
+    qtbot.waitUntil(lambda: bar.position_label.text() not in ("1.1", ""), timeout=15000)
+    qtbot.waitUntil(lambda: bar.playing_label.text().startswith("Salsa"), timeout=5000)
 
-    assert window.grab().save(str(path))
-    assert path.stat().st_size > 20_000
+    image = save_screenshot(qtbot, window, screenshot_dir / f"transport_beat_machine_{theme}.png")
+
     assert window.playback.settings.metronome
+    assert_themed(image, colours)
+    assert not bar.message_row.isVisible()
+    for label in (bar.position_label, bar.playing_label, bar.output_combo):
+        assert ink(part_of(image, label, window)) > TEXT, label.objectName()
+    solo = part_of(image, view.strip.rows[conga].solo_button, window)
+    other = part_of(image, view.strip.rows[0].solo_button, window)
+    assert share(solo, colours.accent) > 0.2  # the conga's S is lit
+    assert share(other, colours.accent) < 0.05
     window.playback.close()
 
 
 def test_screenshot_with_no_audio_device(qtbot: QtBot, app: App, screenshot_dir: Path) -> None:
     window = open_window(qtbot, app)
     on_the_beat_machine(window)
-    QApplication.processEvents()
-    path = screenshot_dir / "transport_no_device.png"
 
-    assert window.grab().save(str(path))
-    assert window.transport_bar.message_row.isVisible()
+    image = save_screenshot(qtbot, window, screenshot_dir / "transport_no_device.png")
+
+    bar = window.transport_bar
+    assert bar.message() == NO_AUDIO_TEXT
+    message = part_of(image, bar.message_row, window)
+    assert ink(message) > TEXT
+    warning = current_theme_colors().warning
+    assert share(message, warning, step=1) > TEXT  # the warning sign and its text
+    combo = part_of(image, bar.output_combo, window)
+    assert share(combo, warning, step=1) * combo.width() * combo.height() > 6  # its small sign
     window.playback.close()
 
 

@@ -17,10 +17,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import logging
 import multiprocessing
+import queue
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +56,17 @@ TIMING_RING = 1 << 17
 """Callback durations kept for the statistics: the last 131,072 (5.8 min at 128 frames)."""
 RECENT_CALLBACKS = 64
 """How many of the latest callbacks `state().load` looks at."""
+PUSH_INTERVAL_S = 0.025
+"""How often the audio process pushes its state to the app (40 times a second)."""
+SILENCE_LIMIT_S = 0.75
+"""An audio process silent this long is taken as hung (stopped, deadlocked, starved)."""
+START_TIMEOUT_S = 60.0
+"""How long starting the audio process may take (importing numpy and opening the device on a
+loaded machine)."""
+STATS_TIMEOUT_S = 5.0
+CLOSE_TIMEOUT_S = 5.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -287,16 +301,27 @@ class AudioEngine:
             error=self._error,
         )
 
+    @property
+    def handing_over(self) -> bool:
+        """True while what was asked for waits for the audio thread's next block."""
+        return self._stream is not None and self._error is None and self._renderer.pending
+
+    @property
+    def sounding(self) -> bool:
+        """True while a pattern is asked for or plays, or its last notes ring (on an open,
+        working stream)."""
+        renderer = self._renderer
+        return (
+            self._stream is not None
+            and self._error is None
+            and (renderer.pending or renderer.playing or renderer.ringing)
+        )
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the pattern has ended (or was stopped) and its last notes have rung out;
         False if timeout seconds passed first."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        renderer = self._renderer
-        while (
-            self._stream is not None
-            and self._error is None
-            and (renderer.pending or renderer.playing or renderer.ringing)
-        ):
+        while self.sounding:
             if deadline is not None and time.monotonic() >= deadline:
                 return False
             time.sleep(0.005)
@@ -361,8 +386,13 @@ class IsolatedAudioEngine:
     Python runs one thread of a process at a time, and Qt holds the interpreter while it paints;
     a busy GUI thread then delays the audio callback past its period (measured: with a heavy
     widget repainting, even a callback that only writes zeros loses a tenth of its periods).
-    In a child process the callback competes with nothing of the GUI's. Calls go over a pipe
-    (a fraction of a millisecond); patterns and settings are copied, never shared.
+    In a child process the callback competes with nothing of the GUI's.
+
+    No call made while the process runs waits for it, but wait, and start, stats and close, which
+    wait with a timeout (the GUI makes them from a background thread): commands are queued for a
+    writer thread, and the process pushes its TransportState PUSH_INTERVAL_S apart, which a
+    reader thread keeps. A process that died, or sent nothing for SILENCE_LIMIT_S (stopped,
+    hung), is reported in `state().error`, and the next start replaces it.
     """
 
     def __init__(
@@ -379,10 +409,7 @@ class IsolatedAudioEngine:
         self.buffer_size = buffer_size
         self._max_voices = max_voices
         self._output = f"audio: {device}" if device is not None else "audio: default"
-        self._process: Any = None
-        self._connection: Any = None
-        self._calls = threading.Lock()  # one request on the pipe at a time (callers' threads)
-        self._error: str | None = None
+        self._link: _Link | None = None
 
     @property
     def output(self) -> str:
@@ -391,13 +418,20 @@ class IsolatedAudioEngine:
 
     @property
     def started(self) -> bool:
-        """True while the audio process runs with its stream open."""
-        return self._connection is not None
+        """True while the audio process runs with its stream open and answers."""
+        return self._link is not None and self._link.problem() is None
 
-    def start(self) -> None:
-        """Start the audio process and open the device in it (PlaybackUnavailableError if not)."""
-        if self._connection is not None:
+    @property
+    def _process(self) -> Any:
+        """The audio process (None before start and after close)."""
+        return self._link.process if self._link is not None else None
+
+    def start(self, timeout: float = START_TIMEOUT_S) -> None:
+        """Start the audio process and open the device in it, waiting at most timeout seconds
+        (PlaybackUnavailableError if it cannot); a process that went away is replaced."""
+        if self.started:
             return
+        self.close()
         context = multiprocessing.get_context("spawn")
         ours, theirs = context.Pipe()
         process = context.Process(
@@ -408,47 +442,19 @@ class IsolatedAudioEngine:
         )
         process.start()
         theirs.close()
-        self._process, self._connection = process, ours
-        self._error = None
+        link = _Link(process, ours)
         try:
-            self._output = self._call("start")
+            self._output = link.request("start", timeout=timeout)
         except PlaybackUnavailableError:
-            self._shut()
+            link.shut(grace=0.0)
             raise
-
-    def _call(self, method: str, *args: Any) -> Any:
-        with self._calls:
-            connection = self._connection
-            if connection is None:
-                raise PlaybackUnavailableError(self._error or "the audio engine is not started")
-            try:
-                connection.send((method, args))
-                succeeded, value = connection.recv()
-            except (EOFError, OSError) as error:
-                self._error = f"the audio process stopped unexpectedly ({error or 'no reply'})"
-                self._connection = None
-                raise PlaybackUnavailableError(self._error) from error
-        if not succeeded:
-            raise value
-        return value
-
-    def _shut(self) -> None:
-        connection, self._connection = self._connection, None
-        process, self._process = self._process, None
-        if connection is not None:
-            connection.close()
-        if process is not None:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.terminate()
-                process.join(timeout=5)
+        self._link = link
 
     def close(self) -> None:
-        """Stop, release the device and end the audio process."""
-        if self._connection is not None:
-            with contextlib.suppress(PlaybackUnavailableError):
-                self._call("close")
-        self._shut()
+        """Stop, release the device and end the audio process (killed if it does not answer)."""
+        link, self._link = self._link, None
+        if link is not None:
+            link.close()
 
     def __enter__(self) -> IsolatedAudioEngine:
         return self
@@ -456,53 +462,64 @@ class IsolatedAudioEngine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _running(self) -> _Link:
+        """The link to the process, or PlaybackUnavailableError saying why there is none."""
+        link = self._link
+        if link is None:
+            raise PlaybackUnavailableError("the audio engine is not started")
+        problem = link.problem()
+        if problem is not None:
+            raise PlaybackUnavailableError(problem)
+        return link
+
+    def _opened(self) -> _Link:
+        """The link to the process, started first (waiting) if it never was or was closed; a
+        process that went away is not replaced here (PlaybackUnavailableError): start does."""
+        if self._link is None:
+            self.start()
+        return self._running()
+
     def play(self, pattern: BeatPattern, settings: TransportSettings | None = None) -> None:
         """Start playing pattern from its first beat (replacing what plays)."""
         if settings is not None:
             settings = _portable(settings.validated())
-        self.start()
-        self._call("play", pattern, settings)
+        self._opened().post("play", pattern, settings, playing=True)
 
     def change_pattern(self, pattern: BeatPattern) -> None:
         """Play pattern instead of the one playing, from the beat reached."""
-        self.start()
-        self._call("change_pattern", pattern)
+        self._opened().post("change_pattern", pattern, playing=True)
 
     def update(self, settings: TransportSettings) -> None:
         """Change tempo, loop, length, click, feel or mix from the next block, at the same beat."""
         settings = _portable(settings.validated())
-        if self._connection is not None:
-            self._call("update", settings)
+        if self._link is not None:
+            self._running().post("update", settings)
 
     def stop(self) -> None:
         """Stop the pattern at once; sounding notes fade out over a few milliseconds."""
-        if self._connection is not None:
-            self._call("stop")
+        if self._link is not None:
+            self._running().post("stop", playing=False)
 
     def panic(self) -> None:
         """Stop the pattern and the track preview."""
-        if self._connection is not None:
-            self._call("panic")
+        if self._link is not None:
+            self._running().post("panic", playing=False, previewing=False)
 
     def state(self) -> TransportState:
-        """Where playback is (a message in `error` when the audio process has gone)."""
-        if self._connection is None:
-            return TransportState(output=self._output, error=self._error)
-        try:
-            state: TransportState = self._call("state")
-        except PlaybackUnavailableError as error:
-            return TransportState(output=self._output, error=str(error))
-        return state
+        """The latest state the process pushed, as it will be once the commands sent are taken
+        up (a message in `error` when the process has gone or stopped answering)."""
+        link = self._link
+        if link is None:
+            return TransportState(output=self._output)
+        problem = link.problem()
+        if problem is not None:
+            return TransportState(output=self._output, error=problem)
+        return link.state(self._output)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the pattern has ended (or was stopped) and its notes have rung out;
         False if timeout seconds passed first."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self._connection is not None and not self._call("wait", 0.0):
-            if deadline is not None and time.monotonic() >= deadline:
-                return False
-            time.sleep(0.01)
-        return True
+        return self._link is None or self._link.wait_quiet(timeout)
 
     def play_audio(self, frames: npt.NDArray[np.floating[Any]]) -> None:
         """Play decoded stereo frames (n, 2) at the engine's rate once (library preview)."""
@@ -510,32 +527,261 @@ class IsolatedAudioEngine:
             raise TransportError(
                 f"a preview must be stereo frames of shape (n, 2), got {frames.shape}"
             )
-        self.start()
-        self._call("play_audio", np.ascontiguousarray(frames, dtype=np.float32))
+        track = np.ascontiguousarray(frames, dtype=np.float32)
+        self._opened().post("play_audio", track, previewing=True)
 
     def stop_audio(self) -> None:
         """Stop the track preview."""
-        if self._connection is not None:
-            self._call("stop_audio")
+        if self._link is not None:
+            self._running().post("stop_audio", previewing=False)
 
     @property
     def previewing(self) -> bool:
-        """True while a track preview plays."""
-        return self._connection is not None and bool(self._call("previewing"))
+        """True while a track preview plays (or is sent to play)."""
+        link = self._link
+        return link is not None and link.problem() is None and link.previewing()
 
     def stats(self) -> EngineStats:
-        """Callback timing and xruns since the stream opened (or reset_stats)."""
-        if self._connection is None:
+        """Callback timing and xruns since the stream opened (or reset_stats); waits for the
+        process at most STATS_TIMEOUT_S."""
+        if self._link is None:
             return AudioEngine(
                 self.device, sample_rate=self.sample_rate, buffer_size=self.buffer_size
             ).stats()
-        stats: EngineStats = self._call("stats")
-        return stats
+        return self.ask_stats()()
+
+    def ask_stats(self) -> Callable[[], EngineStats]:
+        """Ask for the statistics now, in order with the commands sent (the figures of what was
+        just stopped), without waiting: the function returned waits for them (at most
+        STATS_TIMEOUT_S), for a thread that may wait."""
+        link = self._running()
+        reply = link.ask("stats")
+
+        def receive() -> EngineStats:
+            stats: EngineStats = link.receive(reply, STATS_TIMEOUT_S)
+            return stats
+
+        return receive
 
     def reset_stats(self) -> None:
         """Start counting callbacks, xruns and timings afresh."""
-        if self._connection is not None:
-            self._call("reset_stats")
+        if self._link is not None:
+            self._running().post("reset_stats")
+
+
+@dataclass(frozen=True)
+class _Report:
+    """What the audio process pushes: its state once the audio thread has taken up the command
+    numbered `handled`."""
+
+    handled: int
+    state: TransportState
+    previewing: bool
+    sounding: bool  # a pattern asked for, playing, or its last notes ringing
+
+
+class _Reply:
+    """The answer to one request, filled in by the reader thread."""
+
+    def __init__(self, method: str) -> None:
+        self.method = method
+        self.arrived = threading.Event()
+        self.succeeded = False
+        self.value: Any = None
+
+    def give(self, succeeded: bool, value: Any) -> None:
+        self.succeeded, self.value = succeeded, value
+        self.arrived.set()
+
+
+class _Link:
+    """One audio process and the two threads that talk to it: a writer that sends the queued
+    commands (blocking there, never in the caller, when the process does not read) and a reader
+    that keeps the latest pushed report and hands replies to whoever waits for them."""
+
+    def __init__(self, process: Any, connection: Any) -> None:
+        self.process = process
+        self._connection = connection
+        self._outbox: queue.SimpleQueue[tuple[int, str, tuple[Any, ...], bool] | None] = (
+            queue.SimpleQueue()
+        )
+        self._news = threading.Condition()  # guards everything below
+        self._sent = 0
+        self._waiting: dict[int, _Reply] = {}
+        self._report: _Report | None = None
+        self._asked_playing: tuple[int, bool] | None = None  # (command, playing once taken up)
+        self._asked_previewing: tuple[int, bool] | None = None
+        self._heard: float | None = None  # when the last message came (None: not started yet)
+        self._lost: str | None = None
+        self._closing = False  # its end is asked for: no news
+        self._writer = threading.Thread(target=self._write, name="museaud-audio-out", daemon=True)
+        self._reader = threading.Thread(target=self._read, name="museaud-audio-in", daemon=True)
+        self._writer.start()
+        self._reader.start()
+
+    def post(
+        self,
+        method: str,
+        *args: Any,
+        playing: bool | None = None,
+        previewing: bool | None = None,
+    ) -> None:
+        """Queue a command without waiting; playing/previewing: what it makes of the state."""
+        with self._news:
+            number = self._queue(method, args, reply=False)
+            if playing is not None:
+                self._asked_playing = (number, playing)
+            if previewing is not None:
+                self._asked_previewing = (number, previewing)
+
+    def ask(self, method: str, *args: Any) -> _Reply:
+        """Send a command whose result is wanted, without waiting for it (see `receive`)."""
+        reply = _Reply(method)
+        with self._news:
+            if self._lost is not None:
+                raise PlaybackUnavailableError(self._lost)
+            self._waiting[self._queue(method, args, reply=True)] = reply
+        return reply
+
+    def receive(self, reply: _Reply, timeout: float) -> Any:
+        """The result asked for, waiting at most timeout seconds (raised if it failed); no
+        answer in time counts as a hung process."""
+        if not reply.arrived.wait(timeout):
+            why = f"the audio process stopped answering ({reply.method} took over {timeout:g} s)"
+            self._lose(why)
+            raise PlaybackUnavailableError(self._lost or why)
+        if not reply.succeeded:
+            raise reply.value
+        return reply.value
+
+    def request(self, method: str, *args: Any, timeout: float) -> Any:
+        """Send a command and wait at most timeout seconds for its result."""
+        return self.receive(self.ask(method, *args), timeout)
+
+    def _queue(self, method: str, args: tuple[Any, ...], *, reply: bool) -> int:
+        """Number the command and queue it for the writer (in number order: called locked)."""
+        self._sent += 1
+        self._outbox.put((self._sent, method, args, reply))
+        return self._sent
+
+    def problem(self) -> str | None:
+        """Why the process cannot play any more: it died or stopped answering (None: it runs)."""
+        if self._lost is None:
+            if not self.process.is_alive():
+                self._lose(
+                    f"the audio process stopped unexpectedly (exit code {self.process.exitcode})"
+                )
+            elif self._heard is not None and time.monotonic() - self._heard > SILENCE_LIMIT_S:
+                self._lose(f"the audio process stopped answering (silent for {SILENCE_LIMIT_S} s)")
+        return self._lost
+
+    def _lose(self, why: str) -> None:
+        with self._news:
+            if self._lost is None:
+                self._lost = why
+                if not self._closing:
+                    log.warning("%s", why)
+            waiting, self._waiting = self._waiting, {}
+            self._news.notify_all()
+        for reply in waiting.values():
+            reply.give(False, PlaybackUnavailableError(self._lost))
+
+    def state(self, output: str) -> TransportState:
+        """The latest state pushed, with `playing` as the commands not yet taken up make it."""
+        with self._news:
+            report, asked = self._report, self._asked_playing
+        state = report.state if report is not None else TransportState(output=output)
+        if asked is not None and (report is None or report.handled < asked[0]):
+            state = dataclasses.replace(state, playing=asked[1])
+        return state
+
+    def previewing(self) -> bool:
+        """Whether a preview plays, as the commands not yet taken up make it."""
+        with self._news:
+            report, asked = self._report, self._asked_previewing
+        if asked is not None and (report is None or report.handled < asked[0]):
+            return asked[1]
+        return report is not None and report.previewing
+
+    def wait_quiet(self, timeout: float | None) -> bool:
+        """Wait until every command sent is taken up and nothing sounds (or the process is
+        gone); False if timeout seconds passed first."""
+
+        def quiet() -> bool:
+            report = self._report
+            done = report is not None and report.handled >= self._sent and not report.sounding
+            return done or self._lost is not None
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._news:
+            while not quiet():
+                left = SILENCE_LIMIT_S if deadline is None else deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                if not self._news.wait(min(left, SILENCE_LIMIT_S)):
+                    self.problem()  # the condition's lock is reentrant
+        return True
+
+    def _write(self) -> None:
+        while (command := self._outbox.get()) is not None:
+            try:
+                self._connection.send(command)
+            except (OSError, ValueError) as error:  # the process went, or the pipe was closed
+                self._lose(f"the audio process stopped unexpectedly ({error})")
+                return
+            except Exception as error:  # a command that cannot be pickled: a bug, not a loss
+                log.exception("could not send %r to the audio process", command[1])
+                self._answer(command[0], False, error)
+
+    def _read(self) -> None:
+        while True:
+            try:
+                message = self._connection.recv()
+            except (EOFError, OSError) as error:
+                self._lose(f"the audio process stopped unexpectedly ({error or 'it closed'})")
+                return
+            with self._news:
+                self._heard = time.monotonic()
+                if message[0] == "state":
+                    self._report = message[1]
+                    self._news.notify_all()
+                    continue
+            _, number, succeeded, value = message
+            self._answer(number, succeeded, value)
+
+    def _answer(self, number: int, succeeded: bool, value: Any) -> None:
+        with self._news:
+            reply = self._waiting.pop(number, None)
+        if reply is not None:
+            reply.give(succeeded, value)
+        elif not succeeded:
+            log.warning("the audio process refused a command: %s", value)
+
+    def close(self) -> None:
+        """Ask the process to close its device and end; end it anyway if it does not answer."""
+        answering = self.problem() is None
+        self._closing = True
+        if answering:
+            with contextlib.suppress(PlaybackUnavailableError):
+                self.request("close", timeout=CLOSE_TIMEOUT_S)
+        self.shut(grace=CLOSE_TIMEOUT_S if answering else 0.0)
+
+    def shut(self, *, grace: float) -> None:
+        """End the process: it has grace seconds to finish, then it is terminated, then killed."""
+        self._closing = True
+        self._outbox.put(None)
+        process = self.process
+        process.join(grace)
+        if process.is_alive():
+            process.terminate()
+            process.join(1.0)
+        if process.is_alive():
+            process.kill()  # also ends a stopped (SIGSTOP) process, which ignores SIGTERM
+            process.join(5.0)
+        self._lose("the audio engine is closed")
+        self._reader.join(1.0)
+        self._writer.join(1.0)
+        self._connection.close()
 
 
 def _check_stream(sample_rate: int, buffer_size: int) -> None:
@@ -552,6 +798,8 @@ def _find_output(sounddevice: Any, device: str | int | None) -> Any:
     """The device's PortAudio entry. PortAudio lists devices once, when it starts: a device
     not found is looked for again after a rescan (a JACK server or interface that came later).
     The engine is the only PortAudio user in its process, so no other stream is cut."""
+    if sounddevice._initialized == 0:  # let go by devices.release_portaudio
+        sounddevice._initialize()
     try:
         return sounddevice.query_devices(device, kind="output")
     except ValueError:
@@ -565,62 +813,102 @@ def _portable(settings: TransportSettings) -> TransportSettings:
     return dataclasses.replace(settings, mix=dict(settings.mix))
 
 
-_SERVED = frozenset(
-    {
-        "play",
-        "change_pattern",
-        "update",
-        "stop",
-        "panic",
-        "state",
-        "stats",
-        "reset_stats",
-        "play_audio",
-        "stop_audio",
-    }
-)
+class _Server:
+    """The audio process's side: one AudioEngine driven by the commands from the pipe, and a
+    thread that pushes its state PUSH_INTERVAL_S apart (also the sign that the process lives)."""
+
+    def __init__(self, engine: AudioEngine, connection: Any) -> None:
+        self.engine = engine
+        self._connection = connection
+        self._sending = threading.Lock()  # the pusher and the command loop share the pipe
+        self._handled = 0  # the last command run
+        self._taken = 0  # the last command whose effect the audio thread has taken up
+        self._refused: str | None = None  # why the last play could not be taken up
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        """Take commands until the app says close or goes away."""
+        pusher = threading.Thread(target=self._push_regularly, name="museaud-push", daemon=True)
+        pusher.start()
+        try:
+            while True:
+                try:
+                    number, method, args, wants_reply = self._connection.recv()
+                except (EOFError, OSError):
+                    return  # the app went away
+                try:
+                    result = self._run(method, args)
+                except Exception as error:  # every failure goes back to the app
+                    if method in _PLAYS:
+                        self._refused = f"the audio engine could not {method}: {error}"
+                    answer: tuple[Any, ...] = ("reply", number, False, error)
+                else:
+                    if method in _PLAYS:
+                        self._refused = None
+                    answer = ("reply", number, True, result)
+                self._handled = number
+                try:
+                    if wants_reply or not answer[2]:
+                        self._send(answer)
+                    self._push()
+                except (OSError, ValueError):
+                    return  # the app went away
+                if method == "close":
+                    return
+                if method in ("stop", "panic"):
+                    gc.collect()
+        finally:
+            self._done.set()
+            self.engine.close()
+
+    def _run(self, method: str, args: tuple[Any, ...]) -> Any:
+        engine = self.engine
+        if method == "start":
+            engine.start()
+            return engine.output
+        if method not in _SERVED:
+            raise TransportError(f"the audio process has no command {method!r}")
+        return getattr(engine, method)(*args)
+
+    def _push(self) -> None:
+        engine = self.engine
+        state = engine.state()
+        if state.error is None and self._refused is not None:
+            state = dataclasses.replace(state, error=self._refused)
+        if not engine.handing_over:
+            self._taken = self._handled
+        self._send(("state", _Report(self._taken, state, engine.previewing, engine.sounding)))
+
+    def _push_regularly(self) -> None:
+        while not self._done.wait(PUSH_INTERVAL_S):
+            try:
+                self._push()
+            except (OSError, ValueError):
+                return  # the app went away
+
+    def _send(self, message: tuple[Any, ...]) -> None:
+        with self._sending:
+            self._connection.send(message)
+
+
+_PLAYS = frozenset({"play", "change_pattern", "play_audio"})
+_SERVED = _PLAYS | {"update", "stop", "panic", "stats", "reset_stats", "stop_audio", "close"}
 
 
 def _serve(
     connection: Any, device: str | int | None, sample_rate: int, buffer_size: int, voices: int
 ) -> None:
-    """The audio process: one AudioEngine, driven by requests from the pipe until closed.
+    """The audio process: one AudioEngine, driven by commands from the pipe until closed.
 
     The cycle collector is off here: a collection holds the interpreter for milliseconds, which
-    the callback cannot wait, and the requests make no reference cycles; it runs after a stop.
+    the callback cannot wait, and the commands make no reference cycles; it runs after a stop.
     """
+    from museaud.logs import configure_worker  # noqa: PLC0415 - only the audio process needs it
+
+    configure_worker()  # this process's messages go to the app's log file
     engine = AudioEngine(
         device, sample_rate=sample_rate, buffer_size=buffer_size, max_voices=voices
     )
     gc.freeze()
     gc.disable()
-    try:
-        while True:
-            try:
-                method, args = connection.recv()
-            except (EOFError, OSError):
-                return  # the app went away
-            try:
-                if method == "close":
-                    engine.close()
-                    connection.send((True, None))
-                    return
-                if method == "start":
-                    engine.start()
-                    result: Any = engine.output
-                elif method == "wait":
-                    result = engine.wait(*args)
-                elif method == "previewing":
-                    result = engine.previewing
-                elif method in _SERVED:
-                    result = getattr(engine, method)(*args)
-                else:
-                    raise TransportError(f"the audio process has no request {method!r}")
-            except Exception as error:  # every failure goes back to the caller to be raised
-                connection.send((False, error))
-            else:
-                connection.send((True, result))
-            if method in ("stop", "panic"):
-                gc.collect()
-    finally:
-        engine.close()
+    _Server(engine, connection).run()

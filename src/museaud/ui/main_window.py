@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
         self.setMinimumSize(760, 480)
-        self.audio_outputs = list_audio_outputs()
+        self.audio_outputs = list_audio_outputs(release=True)
         self.midi_outputs = list_midi_outputs()
         with app.session() as session:
             self.preferences = load_preferences(session, app.local_user_id)
@@ -441,7 +441,7 @@ class MainWindow(QMainWindow):
 
     def rescan_devices(self) -> None:
         """Look for audio devices and MIDI ports again and show what was found."""
-        self.show_device_status(list_audio_outputs(), list_midi_outputs())
+        self.show_device_status(list_audio_outputs(release=True), list_midi_outputs())
 
     # status ----------------------------------------------------------------------------------
 

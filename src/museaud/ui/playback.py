@@ -4,22 +4,20 @@ library tracks.
 
 The built-in engine runs in a process of its own (`IsolatedAudioEngine`): Qt holds the
 interpreter while it paints, which would make an in-process audio callback miss its deadlines.
-That process takes a second or two to start, so it is started, fed with long previews and closed
-by one background thread, in order, while the bar says "Starting audio…"; a Play pressed
-meanwhile starts as soon as the engine is up. Once running, the players only take immutable
-settings (a pipe message of a fraction of a millisecond) and are polled about 30 times a second.
-A failing output (no device, a synth unplugged, the audio process killed) is reported through
-`problem_changed` for the transport bar to show; no dialog blocks, and the next Play starts the
-engine afresh.
+That process takes a second or two to start, so it is started, asked for its statistics and
+closed by background tasks, in order, while the bar says "Starting audio…"; a Play pressed
+meanwhile starts as soon as the engine is up. Once running, the GUI thread only queues commands
+for it and reads the state it pushes, about 30 times a second, so a hung audio process never
+freezes the window. Where the engine is and what plays are two state machines
+(`museaud.audio.lifecycle`). A failing output (no device, a synth unplugged, the audio process
+killed or hung) is reported through `problem_changed` for the transport bar to show; no dialog
+blocks, and the next Play starts the engine afresh.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -30,6 +28,15 @@ import numpy.typing as npt
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from museaud.app import App
+from museaud.audio.lifecycle import (
+    ACTIVITY_TRANSITIONS,
+    ENGINE_TRANSITIONS,
+    Activity,
+    ActivityEvent,
+    EngineEvent,
+    EngineState,
+    StateMachine,
+)
 from museaud.audio.transport import (
     PartMix,
     Playback,
@@ -39,6 +46,7 @@ from museaud.audio.transport import (
     TransportState,
 )
 from museaud.patterns.model import BeatPattern
+from museaud.ui.tasks import BackgroundTasks, Task, TaskContext
 
 if TYPE_CHECKING:
     from museaud.audio.engine import IsolatedAudioEngine
@@ -53,6 +61,8 @@ CLOSE_TIMEOUT_S = 10.0
 """How long closing the window waits for the audio process to start or stop before leaving it."""
 STARTING_TEXT = "Starting audio…"
 OutputKind = Literal["audio", "midi"]
+PATTERN_PLAYS = frozenset({Activity.PATTERN_PENDING, Activity.PATTERN})
+PREVIEW_PLAYS = frozenset({Activity.PREVIEW_LOADING, Activity.PREVIEW})
 
 
 @dataclass(frozen=True)
@@ -77,41 +87,6 @@ class OutputChoice:
         return f"audio device {self.name}" if self.name else "the default audio device"
 
 
-class _AudioJobs:
-    """One background thread that starts, feeds and closes audio engines in the order asked, so
-    the GUI thread never waits on the audio process (and a new engine never opens a device the
-    old one still holds)."""
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-
-    def submit(self, job: Callable[[], None]) -> None:
-        """Run job after the jobs already asked for."""
-        if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(
-                target=self._run, name="museaud-audio-jobs", daemon=True
-            )
-            self._thread.start()
-        self._queue.put(job)
-
-    def _run(self) -> None:
-        while (job := self._queue.get()) is not None:
-            try:
-                job()
-            except Exception:  # a job reports its own failures; this keeps the thread alive
-                log.exception("an audio engine job failed")
-
-    def finish(self, timeout: float) -> None:
-        """Run what is asked for, then end the thread (waiting at most timeout seconds)."""
-        thread, self._thread = self._thread, None
-        if thread is not None and thread.is_alive():
-            self._queue.put(None)
-            thread.join(timeout)
-            if thread.is_alive():
-                log.warning("the audio engine did not finish within %.0f s", timeout)
-
-
 class PlaybackController(QObject):
     """Plays patterns and previews on the chosen output and reports where playback is."""
 
@@ -126,10 +101,6 @@ class PlaybackController(QObject):
     """What the library preview plays ("" when none)."""
     starting_changed = Signal(bool)
     """True while the audio engine's process starts (a second or two), False once it is up."""
-    _preview_decoded = Signal(int, object, str)
-    _preview_refused = Signal(int, str)
-    _engine_started = Signal(int, str)  # (engine generation, problem or "")
-    _preview_sent = Signal(int, str, str)  # (preview ticket, track name, problem or "")
 
     def __init__(self, app: App, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -138,25 +109,20 @@ class PlaybackController(QObject):
         self._settings = TransportSettings()
         self._pattern: BeatPattern | None = None
         self._engine: IsolatedAudioEngine | None = None
-        self._engine_ready = False  # its process is up and its device open
-        self._engine_generation = 0  # bumped when the engine is let go: late news is ignored
-        self._starting = False
-        self._play_when_ready = False
-        self._preview_when_ready: tuple[int, npt.NDArray[np.float32], str] | None = None
-        self._jobs = _AudioJobs()
+        self._engine_state = StateMachine("audio engine", EngineState.OFF, ENGINE_TRANSITIONS)
+        self._activity = StateMachine("playback", Activity.IDLE, ACTIVITY_TRANSITIONS)
+        # starts, statistics and closes of audio engines, in the order asked (a new engine never
+        # opens a device the old one still holds)
+        self._engine_tasks = BackgroundTasks("museaud-audio-engine", self)
+        self._decoding = BackgroundTasks("museaud-preview-decode", self, order="newest_first")
+        self._decode: Task[npt.NDArray[np.float32]] | None = None
+        self._decoded: tuple[npt.NDArray[np.float32], str] | None = None  # waits for the engine
         self._midi: MidiPlayer | None = None
-        self._playing = False
-        self._previewing = False
         self._problem = ""
-        self._preview_ticket = 0
         self._last_state: TransportState | None = None
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_INTERVAL_MS)
         self._poll.timeout.connect(self.poll)
-        self._preview_decoded.connect(self._play_preview)
-        self._preview_refused.connect(self._preview_failed)
-        self._engine_started.connect(self._engine_start_done)
-        self._preview_sent.connect(self._preview_send_done)
 
     # what is chosen -----------------------------------------------------------------------------
 
@@ -180,25 +146,43 @@ class PlaybackController(QObject):
         """The last problem with the output, or ""."""
         return self._problem
 
+    @property
+    def engine_state(self) -> EngineState:
+        """Where the audio engine is: off, starting or ready."""
+        return self._engine_state.state
+
+    @property
+    def activity(self) -> Activity:
+        """What the player does."""
+        return self._activity.state
+
     def is_playing(self) -> bool:
-        """True while a pattern plays."""
-        return self._playing
+        """True while a pattern plays (or waits for the engine to start)."""
+        return self._activity.state in PATTERN_PLAYS
+
+    def is_previewing(self) -> bool:
+        """True while a library track loads or plays."""
+        return self._activity.state in PREVIEW_PLAYS
+
+    def is_starting(self) -> bool:
+        """True while the audio engine's process starts."""
+        return self._engine_state.state is EngineState.STARTING
 
     def player(self) -> Playback | None:
         """The player of the chosen output, when it is open (the engine once it has started)."""
         if self._output.kind == "midi":
             return self._midi
-        return self._engine if self._engine_ready else None
+        return self.audio_engine()
 
-    def is_starting(self) -> bool:
-        """True while the audio engine's process starts."""
-        return self._starting
+    def audio_engine(self) -> IsolatedAudioEngine | None:
+        """The audio engine once it has started (for its statistics)."""
+        return self._engine if self._engine_state.state is EngineState.READY else None
 
     def set_output(self, choice: OutputChoice) -> None:
         """Send sound to another output; what plays stops, and the old device is released."""
         if choice == self._output:
             return
-        was_playing = self._playing
+        was_playing = self.is_playing()
         self.stop()
         if choice.kind != "midi" or choice.name != self._output.name:
             self._close_midi()
@@ -213,6 +197,20 @@ class PlaybackController(QObject):
         self.show_problem("")
         if was_playing and self._pattern is not None:
             self.play(self._pattern)
+
+    # the state machines -------------------------------------------------------------------------
+
+    def _engine_moves(self, event: EngineEvent) -> None:
+        was_starting = self.is_starting()
+        self._engine_state.fire(event)
+        if self.is_starting() != was_starting:
+            self.starting_changed.emit(not was_starting)
+
+    def _activity_moves(self, event: ActivityEvent) -> None:
+        was_playing = self.is_playing()
+        self._activity.fire(event)
+        if self.is_playing() != was_playing:
+            self.playing_changed.emit(not was_playing)
 
     # transport ----------------------------------------------------------------------------------
 
@@ -232,14 +230,14 @@ class PlaybackController(QObject):
             player.play(pattern, self._for_player(self._settings))
         except (PlaybackUnavailableError, TransportError, ValueError) as error:
             if self._output.kind == "audio" and not self._engine_running():
-                self._close_engine()  # its process has gone: start a new one
+                self._close_engine(EngineEvent.FAILED)  # its process has gone: start a new one
                 return self._play_once_started()
-            self._set_playing(False)
+            self._activity_moves(ActivityEvent.STOP)
             self.show_problem(str(error))
             return False
         self._last_state = None
         self.show_problem("")
-        self._set_playing(True)
+        self._activity_moves(ActivityEvent.PLAY)
         self.settings_changed.emit(self._settings)
         self._poll.start()
         return True
@@ -247,18 +245,17 @@ class PlaybackController(QObject):
     def _play_once_started(self) -> bool:
         """Start the audio engine in the background; the pattern plays as soon as it is up."""
         if not self._start_engine():
-            self._set_playing(False)
+            self._activity_moves(ActivityEvent.STOP)
             return False
-        self._play_when_ready = True
+        self._activity_moves(ActivityEvent.WAIT_FOR_ENGINE)
         self._last_state = None
-        self._set_playing(True)
         self.settings_changed.emit(self._settings)
         return True
 
     def toggle(self, pattern: BeatPattern | None) -> bool:
         """Stop when a pattern or a track preview plays, else play pattern; True when it
         plays afterwards."""
-        if self._playing or self._previewing:
+        if self._activity.state is not Activity.IDLE:
             self.stop()
             return False
         if pattern is None:
@@ -268,11 +265,9 @@ class PlaybackController(QObject):
 
     def stop(self) -> None:
         """Stop what plays (every sounding note ends) and record the performance figures."""
-        if self._previewing:
-            self._stop_preview()
-        if not self._playing:
+        self._stop_preview()
+        if not self.is_playing():
             return
-        self._play_when_ready = False
         player = self.player()
         if player is not None:
             try:
@@ -284,9 +279,8 @@ class PlaybackController(QObject):
     def panic(self) -> None:
         """Stop and silence everything the output may still hold (all notes off)."""
         self._stop_preview()
-        was_playing = self._playing
-        self._play_when_ready = False
-        for player in (self._engine if self._engine_ready else None, self._midi):
+        was_playing = self.is_playing()
+        for player in (self.audio_engine(), self._midi):
             if player is None:
                 continue
             try:
@@ -300,7 +294,7 @@ class PlaybackController(QObject):
         """The pattern on the bench changed: a playing pattern is replaced by it at the beat
         reached, so an edit is heard at its step on this pass (a tempo change alone is a live
         setting); what plays never restarts from the top."""
-        if not self._playing or self._pattern is None:
+        if not self.is_playing() or self._pattern is None:
             if self._pattern is not None and pattern.bpm != self._pattern.bpm:
                 self._settings = replace(self._settings, bpm=None)  # the bench's tempo wins
             self._pattern = pattern
@@ -343,7 +337,7 @@ class PlaybackController(QObject):
             return False
         self._settings = settings
         player = self.player()
-        if self._playing and player is not None:
+        if self.is_playing() and player is not None:
             try:
                 player.update(self._for_player(settings))
             except (PlaybackUnavailableError, TransportError) as error:
@@ -397,10 +391,15 @@ class PlaybackController(QObject):
     # state --------------------------------------------------------------------------------------
 
     def poll(self) -> TransportState | None:
-        """Read the player's state; playback that ended or failed is finished here."""
-        player: Playback | None = self.player() if self._playing else None
-        if player is None and self._previewing and self._engine_ready:
-            player = self._engine
+        """Read the player's state (never waiting on it); playback that ended or failed is
+        finished here."""
+        activity = self._activity.state
+        engine = self.audio_engine()
+        player: Playback | None = None
+        if activity is Activity.PATTERN:
+            player = self.player()
+        elif activity is Activity.PREVIEW:
+            player = engine
         if player is None:
             self._poll.stop()
             return None
@@ -408,19 +407,16 @@ class PlaybackController(QObject):
         self._last_state = state
         self.state_changed.emit(state)
         if state.error:
-            engine_gone = player is self._engine and not self._engine.started
+            engine_gone = engine is not None and player is engine and not engine.started
             self.show_problem(
                 f"{state.error} — Play starts it again" if engine_gone else state.error
             )
-            if self._previewing and not self._playing:
-                self._previewing = False
-                self.preview_changed.emit("")
-            self._finish(failed=True)
-        elif not state.playing and self._playing:
+            self._end_preview()
+            self._finish(failed=player)
+        elif activity is Activity.PATTERN and not state.playing:
             self._finish()
-        elif self._previewing and self._engine is not None and not self._engine.previewing:
-            self._previewing = False
-            self.preview_changed.emit("")
+        elif activity is Activity.PREVIEW and engine is not None and not engine.previewing:
+            self._end_preview()
             self._poll.stop()
         return state
 
@@ -428,38 +424,41 @@ class PlaybackController(QObject):
         """The state read at the last poll."""
         return self._last_state
 
-    def _finish(self, *, failed: bool = False) -> None:
+    def _finish(self, *, failed: Playback | None = None) -> None:
+        """Playback stopped or ended (or the player `failed`, which is let go)."""
         self._poll.stop()
-        self._set_playing(False)
-        self._play_when_ready = False
-        self._record_metrics()
-        if failed:
+        self._activity_moves(ActivityEvent.STOP)
+        if failed is not None:
             # the device (or the audio process) went away: let the next play open it afresh
-            if self._output.kind == "midi":
+            if failed is self._midi:
                 self._close_midi()
             else:
-                self._close_engine()
+                self._close_engine(EngineEvent.FAILED)
+            return
+        self._record_metrics()
         player = self.player()
-        if player is not None and not failed:
+        if player is not None:
             state = player.state()
             self._last_state = state
             self.state_changed.emit(state)
 
     def _record_metrics(self) -> None:
-        engine = self._engine
-        if engine is None or not self._engine_ready or self._output.kind != "audio":
+        """Ask the engine for this play's figures and write them, in the background."""
+        engine = self.audio_engine()
+        if engine is None or self._output.kind != "audio":
             return
-        from museaud.audio.metrics import record_playback  # noqa: PLC0415 - loads the engine
-
         try:
-            record_playback(
-                self.app.events,
-                engine.stats(),
-                context=self._metrics_context(),
-                user_id=self.app.local_user_id,
-            )
-        except Exception:  # analytics must never stop the music; the log keeps the reason
-            log.exception("could not record the playback's performance figures")
+            receive = engine.ask_stats()
+        except PlaybackUnavailableError:
+            return  # gone: the poll reports it
+        events, context, user_id = self.app.events, self._metrics_context(), self.app.local_user_id
+
+        def record(_context: TaskContext) -> None:
+            from museaud.audio.metrics import record_playback  # noqa: PLC0415 - loads the engine
+
+            record_playback(events, receive(), context=context, user_id=user_id)
+
+        self._engine_tasks.submit(record, failed=_metrics_failed)
 
     def _metrics_context(self) -> dict[str, object]:
         pattern = self._pattern
@@ -470,11 +469,6 @@ class PlaybackController(QObject):
             "device": self._output.name,
             "buffer_size": self._output.buffer_size,
         }
-
-    def _set_playing(self, playing: bool) -> None:
-        if playing != self._playing:
-            self._playing = playing
-            self.playing_changed.emit(playing)
 
     def show_problem(self, text: str) -> None:
         """Report a problem to the bar ("" clears it)."""
@@ -487,13 +481,15 @@ class PlaybackController(QObject):
     def _open_player(self) -> Playback:
         if self._output.kind == "midi":
             return self._open_midi()
-        if self._engine is None or not self._engine_ready:
+        engine = self.audio_engine()
+        if engine is None:
             raise PlaybackUnavailableError("the audio engine has not started yet")
-        return self._engine
+        return engine
 
     def _engine_running(self) -> bool:
         """True when the engine's process is up and answering (as far as is known)."""
-        return self._engine is not None and self._engine_ready and self._engine.started
+        engine = self.audio_engine()
+        return engine is not None and engine.started
 
     def warm_up(self) -> None:
         """Start the audio engine now, in the background, so the next Play sounds at once."""
@@ -503,65 +499,54 @@ class PlaybackController(QObject):
     def _start_engine(self) -> bool:
         """Start the engine's process in the background (once); False with the problem shown
         when the output's settings are refused outright."""
-        if self._starting:
+        if self.is_starting():
             return True
-        if self._engine is not None and not self._engine.started:
-            self._close_engine()  # a process that went away: start a new one
-        if self._engine is None:
-            from museaud.audio.engine import IsolatedAudioEngine  # noqa: PLC0415 - numpy-heavy
+        if self._engine is not None:
+            self._close_engine(EngineEvent.FAILED)  # a process that went away: start a new one
+        from museaud.audio.engine import IsolatedAudioEngine  # noqa: PLC0415 - numpy-heavy
 
-            output = self._output if self._output.kind == "audio" else OutputChoice()
-            try:
-                self._engine = IsolatedAudioEngine(
-                    output.name, sample_rate=output.sample_rate, buffer_size=output.buffer_size
-                )
-            except TransportError as error:
-                self.show_problem(str(error))
-                return False
-            self._engine_ready = False
-        engine, generation = self._engine, self._engine_generation
-        self._starting = True
-        self.starting_changed.emit(True)
-        self._jobs.submit(lambda: self._run_start(engine, generation))
+        output = self._output if self._output.kind == "audio" else OutputChoice()
+        try:
+            engine = IsolatedAudioEngine(
+                output.name, sample_rate=output.sample_rate, buffer_size=output.buffer_size
+            )
+        except TransportError as error:
+            self.show_problem(str(error))
+            return False
+        self._engine = engine
+        self._engine_moves(EngineEvent.START)
+        self._engine_tasks.submit(
+            lambda _context: engine.start(),
+            done=lambda _nothing: self._engine_started(engine),
+            failed=lambda error: self._engine_refused(engine, error),
+        )
         return True
 
-    def _run_start(self, engine: IsolatedAudioEngine, generation: int) -> None:
-        """In the jobs thread: start the audio process and open its device."""
-        try:
-            engine.start()
-        except PlaybackUnavailableError as error:
-            self._engine_started.emit(generation, str(error))
-        except Exception as error:  # a broken install must not leave the bar "Starting…"
-            log.exception("the audio engine could not start")
-            self._engine_started.emit(generation, f"The audio engine could not start: {error}")
-        else:
-            self._engine_started.emit(generation, "")
-
-    def _engine_start_done(self, generation: int, problem: str) -> None:
-        if generation != self._engine_generation:
+    def _engine_started(self, engine: IsolatedAudioEngine) -> None:
+        if engine is not self._engine:
             return  # that engine was let go while it started
-        self._starting = False
-        self.starting_changed.emit(False)
-        if problem:
-            self._close_engine()
-            if self._output.kind == "audio" or self._play_when_ready or self._previewing:
-                self.show_problem(problem)  # (a warm-up for an output left since is no news)
-            if self._play_when_ready:
-                self._play_when_ready = False
-                self._set_playing(False)
-            if self._previewing:
-                self._previewing = False
-                self._preview_ticket += 1  # the track still decoding is not wanted any more
-                self.preview_changed.emit("")
-            return
-        self._engine_ready = True
-        if self._play_when_ready and self._playing and self._pattern is not None:
-            self._play_when_ready = False
+        self._engine_moves(EngineEvent.STARTED)
+        if self._activity.state is Activity.PATTERN_PENDING and self._pattern is not None:
             self.play(self._pattern)
-        elif self._preview_when_ready is not None:
-            ticket, frames, name = self._preview_when_ready
-            self._preview_when_ready = None
-            self._send_preview(ticket, frames, name)
+        elif self._decoded is not None:
+            frames, name = self._decoded
+            self._decoded = None
+            self._send_preview(frames, name)
+
+    def _engine_refused(self, engine: IsolatedAudioEngine, error: Exception) -> None:
+        if engine is not self._engine:
+            return
+        if isinstance(error, PlaybackUnavailableError):
+            problem = str(error)
+        else:  # a broken install must not leave the bar "Starting…"
+            log.error("the audio engine could not start", exc_info=error)
+            problem = f"The audio engine could not start: {error}"
+        self._close_engine(EngineEvent.FAILED)
+        if self._output.kind == "audio" or self._activity.state is not Activity.IDLE:
+            self.show_problem(problem)  # (a warm-up for an output left since is no news)
+        if self.is_playing():
+            self._activity_moves(ActivityEvent.STOP)
+        self._end_preview()
 
     def _open_midi(self) -> MidiPlayer:
         if self._midi is None:
@@ -576,21 +561,14 @@ class PlaybackController(QObject):
             self._midi = MidiPlayer(name, clock=self._output.clock)
         return self._midi
 
-    def audio_engine(self) -> IsolatedAudioEngine | None:
-        """The audio engine once it has started (for its statistics)."""
-        return self._engine if self._engine_ready else None
-
-    def _close_engine(self) -> None:
-        """Let the engine go: its process ends in the background (after any job in hand)."""
+    def _close_engine(self, event: EngineEvent = EngineEvent.CLOSE) -> None:
+        """Let the engine go: its process ends in the background (after any task in hand)."""
         engine, self._engine = self._engine, None
-        self._engine_ready = False
-        self._engine_generation += 1
-        self._preview_when_ready = None
-        if self._starting:
-            self._starting = False
-            self.starting_changed.emit(False)
+        self._decoded = None
+        if self._engine_state.state is not EngineState.OFF:
+            self._engine_moves(event)
         if engine is not None:
-            self._jobs.submit(lambda: _close_quietly(engine))
+            self._engine_tasks.submit(lambda _context: engine.close(), failed=_close_failed)
 
     def _close_midi(self) -> None:
         midi, self._midi = self._midi, None
@@ -600,12 +578,11 @@ class PlaybackController(QObject):
     def close(self) -> None:
         """Stop and release every device and end the audio process (the window is closing);
         waits for an engine still starting, at most CLOSE_TIMEOUT_S seconds."""
-        self._preview_ticket += 1
-        self._play_when_ready = False
+        self._decoding.close(0.0)
         self.stop()
         self._close_midi()
         self._close_engine()
-        self._jobs.finish(CLOSE_TIMEOUT_S)
+        self._engine_tasks.close(CLOSE_TIMEOUT_S, drain=True)
 
     # library previews ---------------------------------------------------------------------------
 
@@ -613,113 +590,99 @@ class PlaybackController(QObject):
         """Play a library track on the audio device: decoded in a worker thread, then played
         (a pattern playing stops). Problems come back through problem_changed."""
         del track_id  # the path is what is played; the id names the track in future history
-        if self._playing:
+        if self.is_playing():
             self.stop()
         self._stop_preview()
-        self._preview_ticket += 1
-        ticket = self._preview_ticket
         sample_rate = (
             self._output.sample_rate if self._output.kind == "audio" else OutputChoice().sample_rate
         )
         file = Path(path)
-        self._previewing = True
+        self._activity_moves(ActivityEvent.PREVIEW)
         self.preview_changed.emit(f"Loading {file.name}…")
         if not self._engine_running():
             self._start_engine()  # while the track decodes
-        worker = threading.Thread(
-            target=self._decode_preview,
-            args=(ticket, file, sample_rate),
-            name="museaud-preview-decode",
-            daemon=True,
+        self._decode = self._decoding.submit(
+            lambda _context: _decode_preview(file, sample_rate),
+            done=lambda frames: self._play_preview(frames, file.name),
+            failed=self._preview_failed,
         )
-        worker.start()
 
-    def _decode_preview(self, ticket: int, path: Path, sample_rate: int) -> None:
-        from museaud.audio.preview import PreviewError, load_preview  # noqa: PLC0415
-
-        try:
-            frames = load_preview(path, sample_rate)
-        except PreviewError as error:
-            self._preview_refused.emit(ticket, str(error))
-        except Exception as error:  # a decoder bug must not kill the worker silently
-            log.exception("preview of %s failed", path)
-            self._preview_refused.emit(ticket, f"{path}: could not be decoded ({error})")
-        else:
-            self._preview_decoded.emit(ticket, frames, path.name)
-
-    def _play_preview(self, ticket: int, frames: npt.NDArray[np.float32], name: str) -> None:
-        if ticket != self._preview_ticket or not self._previewing:
-            return  # another track (or stop) was asked for since
+    def _play_preview(self, frames: npt.NDArray[np.float32], name: str) -> None:
+        self._decode = None
         if self._engine_running():
-            self._send_preview(ticket, frames, name)
+            self._send_preview(frames, name)
             return
-        self._preview_when_ready = (ticket, frames, name)
+        self._decoded = (frames, name)
         if not self._start_engine():
-            self._preview_when_ready = None
-            self._previewing = False
-            self.preview_changed.emit("")
+            self._end_preview()
 
-    def _send_preview(self, ticket: int, frames: npt.NDArray[np.float32], name: str) -> None:
-        """Hand the decoded track to the engine from the jobs thread (a long track is many
-        megabytes on the pipe)."""
-        engine = self._engine
-        if engine is None:
-            return
-
-        def send() -> None:
-            if ticket != self._preview_ticket:
-                return
-            try:
-                engine.play_audio(frames)
-            except (PlaybackUnavailableError, TransportError) as error:
-                self._preview_sent.emit(ticket, name, str(error))
-            else:
-                self._preview_sent.emit(ticket, name, "")
-
-        self._jobs.submit(send)
-
-    def _preview_send_done(self, ticket: int, name: str, problem: str) -> None:
-        if ticket != self._preview_ticket:
-            if not self._previewing and self._engine_running():
-                self._stop_engine_preview()  # a track asked for and then stopped
-            return
-        if problem:
-            self._previewing = False
-            self.preview_changed.emit("")
-            self.show_problem(problem)
+    def _send_preview(self, frames: npt.NDArray[np.float32], name: str) -> None:
+        """Hand the decoded track to the engine (queued: the GUI does not wait for the many
+        megabytes to cross the pipe)."""
+        engine = self.audio_engine()
+        try:
+            if engine is None:
+                raise PlaybackUnavailableError("the audio engine has not started")
+            engine.play_audio(frames)
+        except (PlaybackUnavailableError, TransportError) as error:
+            self._end_preview()
+            self.show_problem(str(error))
             if not self._engine_running():
-                self._close_engine()
+                self._close_engine(EngineEvent.FAILED)
             return
+        self._activity_moves(ActivityEvent.PREVIEW_SENT)
         self.show_problem("")
         self.preview_changed.emit(name)
         self._poll.start()
 
-    def _preview_failed(self, ticket: int, message: str) -> None:
-        if ticket == self._preview_ticket:
-            self._previewing = False
-            self._preview_when_ready = None
-            self.preview_changed.emit("")
-            self.show_problem(message)
+    def _preview_failed(self, error: Exception) -> None:
+        self._decode = None
+        self._end_preview()
+        self.show_problem(str(error))
 
     def _stop_preview(self) -> None:
-        if not self._previewing:
+        """Stop the track preview, loading or playing."""
+        if not self.is_previewing():
             return
-        self._previewing = False
-        self._preview_ticket += 1
-        self._preview_when_ready = None
-        self._stop_engine_preview()
-        self.preview_changed.emit("")
-
-    def _stop_engine_preview(self) -> None:
-        if self._engine is not None and self._engine_ready:
+        engine = self.audio_engine()
+        if engine is not None:
             try:
-                self._engine.stop_audio()
+                engine.stop_audio()
             except PlaybackUnavailableError as error:
                 self.show_problem(str(error))
+        self._end_preview()
 
-    def is_previewing(self) -> bool:
-        """True while a library track loads or plays."""
-        return self._previewing
+    def _end_preview(self) -> None:
+        """Forget the preview (its decoding too), once stopped, ended or failed."""
+        if not self.is_previewing():
+            return
+        if self._decode is not None:
+            self._decode.cancel()
+            self._decode = None
+        self._decoded = None
+        self._activity_moves(ActivityEvent.STOP)
+        self.preview_changed.emit("")
+
+
+def _decode_preview(path: Path, sample_rate: int) -> npt.NDArray[np.float32]:
+    """The track's frames for the preview; PreviewError (or a message naming the file)."""
+    from museaud.audio.preview import PreviewError, load_preview  # noqa: PLC0415
+
+    try:
+        return load_preview(path, sample_rate)
+    except PreviewError:
+        raise
+    except Exception as error:  # a decoder bug: say which file, keep the trace in the log
+        log.exception("preview of %s failed", path)
+        raise PreviewError(path, f"could not be decoded ({error})") from error
+
+
+def _metrics_failed(error: Exception) -> None:
+    log.warning("could not record the playback's performance figures: %s", error)
+
+
+def _close_failed(error: Exception) -> None:
+    log.error("closing the audio engine failed", exc_info=error)
 
 
 def _close_quietly(player: Playback) -> None:
