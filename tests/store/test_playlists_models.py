@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from tests.support.store import add_user, assert_refused, count
 
 from museaud.store.base import new_id
 from museaud.store.models import accounts, library, playlists
@@ -29,29 +29,6 @@ assert accounts and library and playlists  # imported for their tables
 def add(session: Session, *rows: Any) -> None:
     session.add_all(rows)
     session.commit()
-
-
-def add_user(session: Session, name: str = "ana") -> User:
-    user = User(id=new_id(), username=name)
-    add(session, user)
-    return user
-
-
-def assert_rejected(session: Session, row: object, constraint: str = "") -> None:
-    """The row cannot be inserted, and the error names the constraint (a fragment of it)."""
-    session.add(row)
-    with pytest.raises(IntegrityError, match=constraint):
-        session.flush()
-    session.rollback()
-
-
-def count(session: Session, model: type[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(model)) or 0
-
-
-@pytest.fixture
-def user(session: Session) -> User:
-    return add_user(session)
 
 
 def make_track(owner_id: uuid.UUID) -> Track:
@@ -98,38 +75,47 @@ def playlist(session: Session, user: User) -> Playlist:
     return playlist
 
 
-def make_entry(playlist: Playlist, track: Track, position: int, **values: Any) -> PlaylistEntry:
+def make_entry(playlist: Playlist, track: Track, key: str, **values: Any) -> PlaylistEntry:
     return PlaylistEntry(
         id=new_id(),
         owner_id=playlist.owner_id,
         playlist_id=playlist.id,
         track_id=track.id,
-        position=position,
+        position_key=key,
         **values,
     )
 
 
 def test_templates_built_in_or_owned(session: Session, user: User) -> None:
     add(session, make_template(None), make_template(user.id))
-    assert_rejected(
-        session, make_template(user.id, is_system=True), "ck_playlist_templates_system_has_no_owner"
+    assert_refused(
+        session,
+        make_template(user.id, is_system=True),
+        match="ck_playlist_templates_system_has_no_owner",
     )
-    assert_rejected(
-        session, make_template(None, is_system=False), "ck_playlist_templates_system_has_no_owner"
+    assert_refused(
+        session,
+        make_template(None, is_system=False),
+        match="ck_playlist_templates_system_has_no_owner",
     )
 
 
 def test_template_type_is_checked(session: Session, user: User) -> None:
-    assert_rejected(
+    assert_refused(
         session,
         make_template(user.id, template_type="weather"),
-        "ck_playlist_templates_template_type_choice",
+        match="ck_playlist_templates_template_type_choice",
     )
 
 
 def test_playlist_defaults(session: Session, playlist: Playlist) -> None:
     session.refresh(playlist)
-    assert (playlist.kind, playlist.rules, playlist.play_count) == ("manual", {}, 0)
+    assert (playlist.kind, playlist.query, playlist.play_count) == ("manual", None, 0)
+    assert (playlist.folder_id, playlist.deleted_at, playlist.sort_descending) == (
+        None,
+        None,
+        False,
+    )
     assert (playlist.is_public, playlist.is_collaborative) == (False, False)
 
 
@@ -139,18 +125,19 @@ def test_playlist_defaults(session: Session, playlist: Playlist) -> None:
         ({"kind": "radio"}, "kind_choice"),
         ({"play_count": -1}, "play_count_not_negative"),
         ({"rating_avg": 5.5}, "rating_avg_range"),
+        ({"kind": "smart"}, "smart_has_query"),
+        ({"track_limit": 0}, "track_limit_positive"),
     ],
 )
 def test_playlist_rejects_bad_values(
     session: Session, user: User, values: dict[str, Any], constraint: str
 ) -> None:
-    assert_rejected(session, make_playlist(user.id, **values), f"ck_playlists_{constraint}")
+    assert_refused(session, make_playlist(user.id, **values), match=f"ck_playlists_{constraint}")
 
 
 @pytest.mark.parametrize(
     ("values", "constraint"),
     [
-        ({"position": -1}, "position_not_negative"),
         ({"rating": 0}, "rating_range"),
         ({"rating": 6}, "rating_range"),
         ({"play_count": -1}, "play_count_not_negative"),
@@ -159,18 +146,17 @@ def test_playlist_rejects_bad_values(
 def test_entry_rejects_bad_values(
     session: Session, playlist: Playlist, track: Track, values: dict[str, Any], constraint: str
 ) -> None:
-    position = values.pop("position", 0)
-    entry = make_entry(playlist, track, position, **values)
-    assert_rejected(session, entry, f"ck_playlist_entries_{constraint}")
+    entry = make_entry(playlist, track, "a0", **values)
+    assert_refused(session, entry, match=f"ck_playlist_entries_{constraint}")
 
 
-def test_entry_positions_unique_but_tracks_may_repeat(
+def test_entries_sort_by_key_then_id_and_tracks_may_repeat(
     session: Session, playlist: Playlist, track: Track
 ) -> None:
-    add(session, make_entry(playlist, track, 0), make_entry(playlist, track, 1))
-    assert_rejected(session, make_entry(playlist, track, 1), "UNIQUE")
+    later, first, tied = (make_entry(playlist, track, key) for key in ("a1", "a0", "a1"))
+    add(session, later, first, tied)  # equal keys (a merge from two devices) are kept
     session.expire(playlist)
-    assert [entry.position for entry in playlist.entries] == [0, 1]
+    assert [entry.id for entry in playlist.entries] == [first.id, later.id, tied.id]
 
 
 def make_collaborator(playlist: Playlist, user: User, **values: Any) -> PlaylistCollaborator:
@@ -184,12 +170,12 @@ def test_collaborator_unique_and_permission_checked(session: Session, playlist: 
     collaborator = make_collaborator(playlist, ben)
     add(session, collaborator)
     assert collaborator.permission == "edit"
-    assert_rejected(session, make_collaborator(playlist, ben), "UNIQUE")
+    assert_refused(session, make_collaborator(playlist, ben), match="UNIQUE")
     cleo = add_user(session, "cleo")
-    assert_rejected(
+    assert_refused(
         session,
         make_collaborator(playlist, cleo, permission="owner"),
-        "ck_playlist_collaborators_permission_choice",
+        match="ck_playlist_collaborators_permission_choice",
     )
 
 
@@ -197,7 +183,7 @@ def test_generation_score_range(session: Session, playlist: Playlist) -> None:
     generated = GeneratedPlaylist(
         id=new_id(), owner_id=playlist.owner_id, playlist_id=playlist.id, generation_score=1.2
     )
-    assert_rejected(session, generated, "ck_generated_playlists_generation_score_range")
+    assert_refused(session, generated, match="ck_generated_playlists_generation_score_range")
 
 
 def make_recommendation(
@@ -220,15 +206,17 @@ def make_recommendation(
         ({"recommendation_type": "random"}, "recommendation_type_choice"),
         ({"recommendation_score": 1.5}, "recommendation_score_range"),
         ({"recommendation_score": -0.5}, "recommendation_score_range"),
+        ({"status": "maybe"}, "status_choice"),
+        ({"status": "rejected"}, "decided_has_time"),
     ],
 )
 def test_recommendation_rejects_bad_values(
     session: Session, user: User, track: Track, values: dict[str, Any], constraint: str
 ) -> None:
-    assert_rejected(
+    assert_refused(
         session,
         make_recommendation(user.id, track, **values),
-        f"ck_playlist_recommendations_{constraint}",
+        match=f"ck_playlist_recommendations_{constraint}",
     )
 
 
@@ -246,7 +234,7 @@ def fill_playlist(session: Session, playlist: Playlist, track: Track) -> Playlis
     playlist.template_id = template.id
     add(
         session,
-        make_entry(playlist, track, 0, added_by_id=ben.id),
+        make_entry(playlist, track, "a0", added_by_id=ben.id),
         make_collaborator(playlist, ben),
         GeneratedPlaylist(
             id=new_id(), owner_id=owner_id, playlist_id=playlist.id, template_id=template.id

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, fields
 from typing import Any
 
-from museaud import __version__
-from museaud.cli import edit, library, patterns, similar, sound
+from museaud import __version__, logs
+from museaud.cli import edit, library, patterns, playlists, similar, sound
 from museaud.cli.common import EXIT_FAILED, EXIT_USAGE, CommandError, print_json, warn
 from museaud.paths import default_paths
 
@@ -34,6 +35,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def _parse_value(name: str, text: str, current: Any) -> Any:
     """Turn a command-line string into the type of the preference it sets."""
+    if name == "log_level":
+        return text.upper()
     if name == "default_key_note" and not text.lstrip("-").isdigit():
         from museaud.music.pitch import pitch_class  # noqa: PLC0415
 
@@ -128,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="A local-first music workstation: library, playlists, beat machine, songs.",
     )
     parser.add_argument("--version", action="version", version=f"museaud {__version__}")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log everything (DEBUG) and show it on stderr; the log file is named by `doctor`",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the desktop window (the default)")
@@ -148,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     similar.add_commands(commands)
     patterns.add_commands(commands)
     sound.add_commands(commands)
+    playlists.add_commands(commands)
     return parser
 
 
@@ -158,7 +168,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["gui"])
+        args = parser.parse_args(["--verbose", "gui"] if args.verbose else ["gui"])
+    from museaud.accounts.preferences import stored_log_level  # noqa: PLC0415
+
+    paths = default_paths()
+    logs.configure(paths, stored_log_level(paths.store_file), verbose=args.verbose)
+    log = logging.getLogger("museaud.cli")
+    log.info("museaud %s: %s", __version__, args.command)
     try:
         return int(args.handler(args))
     except CommandError as error:
@@ -170,6 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("museaud: interrupted", file=sys.stderr)
         return 130
+    except Exception:
+        log.critical("museaud %s failed", args.command, exc_info=True)
+        raise
 
 
 def gui_main() -> int:

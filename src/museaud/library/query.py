@@ -3,9 +3,10 @@
 Words search the text of tracks (title, artist, album, genre, comment, notes, tags, moods), each
 word as a prefix, "quoted words" as a phrase. `field:value` filters: `bpm:120-128` (also at half
 and double tempo unless written `bpm:=120-128`), `key:Am`, `key:8A`, `key:~Am` (keys that mix
-with A minor), `genre:house`, `tag:vocal`, `rating:>=4`, `year:1990s`, `fav`, `missing` ... (see
-FIELDS). Terms must all match; `OR` between terms matches either, `-` leaves out what follows,
-and parentheses group. A query that cannot be read raises QueryError pointing at the bad part.
+with A minor), `genre:house`, `tag:vocal`, `rating:>=4`, `year:1990s`, `fav`, `missing`,
+`plays:>10`, `played:<30d`, `skipped` ... (see FIELDS). Terms must all match; `OR` between
+terms matches either, `-` leaves out what follows, and parentheses group. A query that cannot
+be read raises QueryError pointing at the bad part.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from museaud.music.keys import Key, are_neighbours, camelot, from_camelot
+from museaud.music.keys import Key, are_neighbours, camelot_order
 from museaud.store.models.library import FILE_FORMATS, TRACK_STATUSES
 
 FIELDS: dict[str, str] = {
@@ -33,18 +34,23 @@ FIELDS: dict[str, str] = {
     "album": "words in the album: album:discovery",
     "comment": "words in the comment or notes: comment:promo",
     "energy": "energy 0-1: energy:>=0.7, energy:0.4-0.6",
+    "plays": "times played: plays:>10, plays:0",
+    "played": "last played: played:<30d (within 30 days), played:>1y; d w m y; played:none",
+    "skips": "times skipped: skips:>=3",
+    "skipped": "tracks skipped at least once (no value)",
     "format": f"file format: {', '.join(FILE_FORMATS)}",
     "status": f"import status: {', '.join(TRACK_STATUSES)}",
 }
 """Every field of the query language, with a one-line help (the search box completes them)."""
 
-FLAGS = ("fav", "missing", "hidden")
+FLAGS = ("fav", "missing", "hidden", "skipped")
 FLAG_WORDS = {
     "fav": "fav",
     "favorite": "fav",
     "favourite": "fav",
     "missing": "missing",
     "hidden": "hidden",
+    "skipped": "skipped",
 }
 """Bare words that are flags, not text (quote them to search the text: "hidden")."""
 TEXT_COLUMNS = {
@@ -58,8 +64,12 @@ NUMBER_LIMITS = {
     "rating": (1.0, 5.0),
     "year": (1000.0, 9999.0),
     "energy": (0.0, 1.0),
+    "plays": (0.0, 1e9),
+    "skips": (0.0, 1e9),
 }
-NONE_FIELDS = ("bpm", "key", "genre", "mood", "tag", "rating", "year", "energy")
+NONE_FIELDS = ("bpm", "key", "genre", "mood", "tag", "rating", "year", "energy", "played")
+AGE_UNITS = {"d": ("days", 1), "w": ("days", 7), "m": ("months", 1), "y": ("years", 1)}
+"""played: units as (SQLite date modifier, how many of it)."""
 _EXAMPLES = {
     "bpm": "bpm:120-128",
     "key": "key:Am",
@@ -75,6 +85,9 @@ _EXAMPLES = {
     "energy": "energy:>=0.7",
     "format": "format:flac",
     "status": "status:ok",
+    "plays": "plays:>10",
+    "played": "played:<30d",
+    "skips": "skips:>=3",
 }
 
 
@@ -122,7 +135,8 @@ class NumberRange:
 
 @dataclass(frozen=True)
 class KeyMatch:
-    """Tracks whose effective key is one of these (Camelot order 0-23, see `camelot_order`)."""
+    """Tracks whose effective key is one of these (Camelot orders 0-23, see
+    `museaud.music.keys.camelot_order`)."""
 
     orders: frozenset[int]
 
@@ -151,6 +165,15 @@ class NoValue:
 
 
 @dataclass(frozen=True)
+class PlayedAgo:
+    """Last played between `newest` and `oldest` ago (either end open when None), each an
+    amount and a unit: days, months or years (a week is 7 days)."""
+
+    newest: tuple[int, str] | None
+    oldest: tuple[int, str] | None
+
+
+@dataclass(frozen=True)
 class Not:
     """Everything the term does not match."""
 
@@ -171,7 +194,18 @@ class AnyOf:
     terms: tuple[Term, ...]
 
 
-Term = TextMatch | NumberRange | KeyMatch | ValueMatch | Flag | NoValue | Not | AllOf | AnyOf
+Term = (
+    TextMatch
+    | NumberRange
+    | KeyMatch
+    | ValueMatch
+    | Flag
+    | NoValue
+    | PlayedAgo
+    | Not
+    | AllOf
+    | AnyOf
+)
 
 
 @dataclass(frozen=True)
@@ -181,17 +215,6 @@ class Query:
     text: str
     root: Term | None
     names_hidden: bool
-
-
-def camelot_order(key: Key) -> int:
-    """Where a key sorts on the Camelot wheel: 1A=0, 1B=1, 2A=2 ... 12B=23."""
-    code = camelot(key.note, key.scale)
-    return (int(code[:-1]) - 1) * 2 + (1 if code[-1] == "B" else 0)
-
-
-def key_of_order(order: int) -> Key:
-    """The key at a Camelot order (the inverse of camelot_order)."""
-    return from_camelot(f"{order // 2 + 1}{'B' if order % 2 else 'A'}")
 
 
 ALL_KEYS = tuple(Key(note, scale) for scale in ("minor", "major") for note in range(12))
@@ -384,6 +407,8 @@ class _Parser:
             return TextMatch(words, phrase=token.value_quoted, columns=TEXT_COLUMNS[name])
         if name == "key":
             return self.key(value, span)
+        if name == "played":
+            return self.played(value, span)
         if name in NUMBER_LIMITS:
             return self.number(name, value, span)
         prefix = value.endswith("*") and not token.value_quoted
@@ -412,6 +437,23 @@ class _Parser:
             ) from None
         keys = [other for other in ALL_KEYS if are_neighbours(key, other)] if compatible else [key]
         return KeyMatch(frozenset(camelot_order(other) for other in keys))
+
+    def played(self, value: str, span: tuple[int, int]) -> PlayedAgo:
+        age = r"([0-9]{1,5})\s*([dwmy])"
+        comparison = re.fullmatch(rf"(>=|<=|>|<)?\s*{age}", value.lower())
+        between = re.fullmatch(rf"{age}\s*-\s*{age}", value.lower())
+        if comparison is not None:
+            operator, amount, unit = comparison.groups()
+            when = _age(amount, unit)
+            return PlayedAgo(when, None) if operator in (">", ">=") else PlayedAgo(None, when)
+        if between is not None:
+            low, low_unit, high, high_unit = between.groups()
+            return PlayedAgo(_age(low, low_unit), _age(high, high_unit))
+        raise self.error(
+            f"played:{value} is not an age: write played:<30d (within 30 days), played:>1y, "
+            "played:1w-4w (d days, w weeks, m months, y years) or played:none",
+            *span,
+        )
 
     def number(self, name: str, value: str, span: tuple[int, int]) -> NumberRange:
         exact = value.startswith("=")
@@ -463,6 +505,11 @@ class _Parser:
         if not math.isfinite(low) or low < low_limit or high > high_limit:
             shown = f"{low_limit:g}-{high_limit:g}"
             raise self.error(f"{name}:{value} is out of range: {name} runs {shown}", *span)
+
+
+def _age(amount: str, unit: str) -> tuple[int, str]:
+    name, times = AGE_UNITS[unit]
+    return int(amount) * times, name
 
 
 def parse_query(text: str) -> Query:

@@ -20,7 +20,6 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -33,15 +32,14 @@ from museaud.library.query import (
     Not,
     NoValue,
     NumberRange,
+    PlayedAgo,
     Query,
     Term,
     TextMatch,
     ValueMatch,
-    key_of_order,
     parse_query,
 )
-from museaud.music.keys import camelot
-from museaud.music.pitch import note_name
+from museaud.library.tracks import ROWS_BY_ROWID_SQL, driver_connection, stored_row
 
 SORT_FIELDS: dict[str, str] = {
     "title": "Title",
@@ -106,6 +104,8 @@ _NUMBER_COLUMNS = {
     "rating": "tracks.rating",
     "year": "tracks.year",
     "energy": "tracks.analysis_energy",
+    "plays": "tracks.play_count",
+    "skips": "tracks.skip_count",
 }
 _NONE_COLUMNS = {
     "bpm": "tracks.effective_bpm",
@@ -116,6 +116,7 @@ _NONE_COLUMNS = {
     "energy": "tracks.analysis_energy",
     "tag": "tracks.tag_text",
     "mood": "tracks.mood_text",
+    "played": "tracks.last_played_at",
 }
 _VALUE_COLUMNS = {
     "genre": "lower(tracks.genre)",
@@ -272,7 +273,19 @@ def _condition(term: Term, beside_genre: bool = False) -> _Sql:
             return _Sql("tracks.is_favorite = 1")
         if term.name == "hidden":
             return _Sql("tracks.is_hidden = 1")
+        if term.name == "skipped":
+            return _Sql("tracks.skip_count > 0")
         return _Sql("tracks.status = 'missing'")
+    if isinstance(term, PlayedAgo):
+        # times are stored as "YYYY-MM-DD HH:MM:SS.ffffff" UTC, so they compare with datetime();
+        # 'now' is read when the query runs, so a cached plan never goes stale
+        ages = [
+            _Sql(f"tracks.last_played_at {operator} datetime('now', ?)", (f"-{amount} {unit}",))
+            for operator, age in ((">=", term.oldest), ("<", term.newest))
+            if age is not None
+            for amount, unit in [age]
+        ]
+        return _all(ages)
     if isinstance(term, NoValue):
         return _Sql(f"{_NONE_COLUMNS[term.field]} IS NULL")
     raise TypeError(f"unknown query term {term!r}")
@@ -359,14 +372,6 @@ def _from_index_alone(connection: Any, sql: str, params: tuple[Any, ...]) -> boo
     return all("COVERING INDEX" in detail for detail in lookups)
 
 
-def _driver(session: Session) -> Any:
-    """The session's driver connection, after writing what the session holds (as a query
-    through the session would)."""
-    if session.autoflush:
-        session.flush()
-    return session.connection().connection.dbapi_connection
-
-
 @functools.lru_cache(maxsize=8)
 def _sample(last: int) -> tuple[str, int]:
     """SAMPLE rowids spread evenly over 1..last, as a JSON list, and how many."""
@@ -435,140 +440,7 @@ def _keys_sql(
 
 def _walk_sort_index(session: Session, query: TrackQuery) -> bool:
     """Whether the first page of this query is found by walking the sort order's index."""
-    return _keys_sql(_driver(session), _plan(query), 200, 0)[2]
-
-
-# --- rows --------------------------------------------------------------------------------
-
-_ROW_SQL = (
-    "SELECT tracks.rowid, tracks.id, tracks.path, tracks.title, tracks.artist, tracks.album, "
-    "tracks.genre, tracks.year, tracks.file_format, tracks.duration_s, tracks.status, "
-    "tracks.error, tracks.missing_since, tracks.tag_bpm, tracks.tag_key, tracks.rating, "
-    "tracks.is_favorite, tracks.play_count, tracks.created_at, tracks.last_played_at, "
-    "tracks.is_hidden, tracks.tag_text, tracks.mood_text, "
-    "a.bpm, a.key_note, a.scale, a.key_confidence, a.bpm_confidence, a.loudness_lufs, "
-    "a.peak_dbfs, a.energy, a.manual_override, a.bpm_override, a.key_note_override, "
-    "a.scale_override, a.algorithm, a.algorithm_version, a.analyzed_at "
-    "FROM tracks LEFT OUTER JOIN track_analysis AS a ON a.track_id = tracks.id "
-    "WHERE tracks.rowid IN (SELECT value FROM json_each(?))"
-)
-
-_KEY_NAMES = {
-    (key.note, key.scale): (note_name(key.note), camelot(key.note, key.scale))
-    for key in map(key_of_order, range(24))
-}
-
-
-def _uuid_text(stored: str) -> str:
-    """The UUID as str(uuid.UUID) writes it, from the 32 hex digits SQLAlchemy stores."""
-    if len(stored) == 32:
-        text = f"{stored[:8]}-{stored[8:12]}-{stored[12:16]}-{stored[16:20]}-{stored[20:]}"
-        return text.lower()
-    return str(uuid.UUID(stored))
-
-
-def _time_text(stored: str) -> str:
-    """The UTC time as datetime.isoformat writes it, from SQLAlchemy's stored text
-    ("2026-01-02 03:04:05.000000"), without parsing it when it has that exact shape."""
-    if len(stored) == 26 and stored[10] == " " and stored[19] == ".":
-        fraction = "" if stored.endswith("000000") else stored[19:]
-        return f"{stored[:10]}T{stored[11:19]}{fraction}+00:00"
-    return datetime.fromisoformat(stored).replace(tzinfo=UTC).isoformat()
-
-
-def _stored_row(values: tuple[Any, ...]) -> tuple[int, dict[str, Any]]:
-    """A row of _ROW_SQL as the dict `tracks.track_rows` makes (plus hidden, tags, moods)."""
-    (
-        rowid,
-        track_id,
-        path,
-        title,
-        artist,
-        album,
-        genre,
-        year,
-        file_format,
-        duration,
-        status,
-        error,
-        missing_since,
-        tag_bpm,
-        tag_key,
-        rating,
-        favorite,
-        play_count,
-        added_at,
-        last_played,
-        hidden,
-        tags,
-        moods,
-        bpm,
-        key_note,
-        scale,
-        key_confidence,
-        bpm_confidence,
-        loudness,
-        peak,
-        energy,
-        overridden,
-        bpm_override,
-        key_note_override,
-        scale_override,
-        algorithm,
-        algorithm_version,
-        analyzed_at,
-    ) = values
-    use_bpm = bool(overridden) and bpm_override is not None
-    use_key = bool(overridden) and key_note_override is not None
-    if use_bpm:
-        bpm = bpm_override
-    if use_key:
-        key_note, scale = key_note_override, scale_override
-    names = _KEY_NAMES.get((key_note, scale))
-    if names is None and key_note is not None and scale is not None:
-        names = (note_name(key_note), camelot(key_note, scale))
-    return rowid, {
-        "id": _uuid_text(track_id),
-        "path": path,
-        "title": title,
-        "artist": artist,
-        "album": album,
-        "genre": genre,
-        "year": year,
-        "format": file_format,
-        "duration_s": None if duration is None else round(duration, 3),
-        "bpm": None if bpm is None else round(bpm, 2),
-        "bpm_source": None if bpm is None else ("override" if use_bpm else "analysis"),
-        "key": None if names is None else names[0],
-        "scale": None if names is None else scale,
-        "camelot": None if names is None else names[1],
-        "key_source": None if names is None else ("override" if use_key else "analysis"),
-        "key_confidence": None if key_confidence is None else round(key_confidence, 3),
-        "bpm_confidence": None if bpm_confidence is None else round(bpm_confidence, 3),
-        "loudness_lufs": None if loudness is None else round(loudness, 2),
-        "peak_dbfs": None if peak is None else round(peak, 2),
-        "energy": None if energy is None else round(energy, 3),
-        "tag_bpm": tag_bpm,
-        "tag_key": tag_key,
-        "rating": rating,
-        "is_favorite": bool(favorite),
-        "play_count": play_count,
-        "status": status,
-        "error": error,
-        "missing_since": None if missing_since is None else _time_text(missing_since),
-        "added_at": None if added_at is None else _time_text(added_at),
-        "last_played_at": None if last_played is None else _time_text(last_played),
-        "analysis": None
-        if algorithm is None
-        else {
-            "algorithm": algorithm,
-            "version": algorithm_version,
-            "analyzed_at": None if analyzed_at is None else _time_text(analyzed_at),
-        },
-        "is_hidden": bool(hidden),
-        "tags": tags.split("\n") if tags else [],
-        "moods": moods.split("\n") if moods else [],
-    }
+    return _keys_sql(driver_connection(session), _plan(query), 200, 0)[2]
 
 
 # --- the API -----------------------------------------------------------------------------
@@ -578,13 +450,13 @@ def count_tracks(session: Session, query: TrackQuery) -> int:
     """How many tracks the query matches (QueryError when it cannot be read)."""
     where = _plan(TrackQuery(query.text)).where()  # any sort order counts the same
     sql = f"SELECT count(*) FROM tracks WHERE {where.text}"
-    return int(_driver(session).execute(sql, where.params).fetchone()[0])
+    return int(driver_connection(session).execute(sql, where.params).fetchone()[0])
 
 
 def track_keys(session: Session, query: TrackQuery) -> list[int]:
     """The row keys (rowids) of every matching track, in the query's order: one fast query."""
     plan = _plan(query)
-    connection = _driver(session)
+    connection = driver_connection(session)
     sql, params, _ = _keys_sql(connection, plan, None, 0)
     return [row[0] for row in connection.execute(sql, params)]
 
@@ -592,21 +464,19 @@ def track_keys(session: Session, query: TrackQuery) -> list[int]:
 def rows_for_keys(session: Session, keys: Sequence[int]) -> list[dict[str, Any]]:
     """The rows of these keys, in the order given (keys no longer in the store are left out).
 
-    Rows are shaped like `tracks.track_rows` plus "is_hidden", "tags" and "moods". They are
-    read through the driver and built by one function, without SQLAlchemy's per-value
-    processing, which would cost more than the query itself.
+    Rows are `tracks.stored_row`'s, the shape every track row has.
     """
     if not keys:
         return []
     wanted = json.dumps([int(key) for key in keys])
-    found = dict(map(_stored_row, _driver(session).execute(_ROW_SQL, (wanted,))))
+    found = dict(map(stored_row, driver_connection(session).execute(ROWS_BY_ROWID_SQL, (wanted,))))
     return [found[key] for key in keys if key in found]
 
 
 def key_of_track(session: Session, track_id: uuid.UUID) -> int | None:
     """The row key (rowid) of a track, so a view can find its row among track_keys."""
     found = (
-        _driver(session)
+        driver_connection(session)
         .execute("SELECT rowid FROM tracks WHERE id = ?", (track_id.hex,))
         .fetchone()
     )
@@ -618,7 +488,7 @@ def find_tracks(
 ) -> list[dict[str, Any]]:
     """One page of matching tracks as rows (see rows_for_keys), in the query's order."""
     plan = _plan(query)
-    connection = _driver(session)
+    connection = driver_connection(session)
     if offset + limit > WALK_FROM:  # deep pages: walking the index that far costs more
         where = plan.where()
         sql = (

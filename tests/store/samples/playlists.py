@@ -11,13 +11,15 @@ from museaud.store.models.playlists import (
     Playlist,
     PlaylistCollaborator,
     PlaylistEntry,
+    PlaylistFolder,
     PlaylistRecommendation,
     PlaylistTemplate,
 )
 
 
 def rows(ctx: dict[str, Any]) -> list[Any]:
-    """A template, a generated playlist with one entry, collaborator and recommendation."""
+    """A template, a folder, a generated playlist in it with one entry, collaborator and
+    recommendation."""
     owner_id = ctx["users"].id
     track_id = ctx["tracks"].id
     template = PlaylistTemplate(
@@ -30,6 +32,7 @@ def rows(ctx: dict[str, Any]) -> list[Any]:
         is_system=False,
         is_active=True,
     )
+    folder = PlaylistFolder(id=new_id(), owner_id=owner_id, name="Summer gigs", parent_id=None)
     playlist = Playlist(
         id=new_id(),
         owner_id=owner_id,
@@ -39,7 +42,12 @@ def rows(ctx: dict[str, Any]) -> list[Any]:
         is_public=True,
         is_collaborative=True,
         cover_image_path="/home/ana/Pictures/covers/summer-set.jpg",
-        rules={},
+        folder_id=folder.id,
+        deleted_at=None,
+        query=None,
+        sort_by=None,
+        sort_descending=False,
+        track_limit=None,
         template_id=template.id,
         play_count=42,
         rating_avg=4.5,
@@ -51,7 +59,7 @@ def rows(ctx: dict[str, Any]) -> list[Any]:
         owner_id=owner_id,
         playlist_id=playlist.id,
         track_id=track_id,
-        position=0,
+        position_key="a0",
         added_by_id=owner_id,
         added_at=datetime(2024, 5, 20, 11, 0, tzinfo=UTC),
         notes="Fade in over the intro",
@@ -83,12 +91,14 @@ def rows(ctx: dict[str, Any]) -> list[Any]:
         recommendation_score=0.92,
         recommendation_reason="Same key (C major) and within 2 BPM of the last track",
         recommendation_type="harmonic",
-        is_accepted=False,
+        status="rejected",
+        decided_at=datetime(2024, 6, 2, 10, 0, tzinfo=UTC),
     )
     ctx["playlist_templates"] = template
+    ctx["playlist_folders"] = folder
     ctx["playlists"] = playlist
     ctx["playlist_entries"] = entry
     ctx["playlist_collaborators"] = collaborator
     ctx["generated_playlists"] = generated
     ctx["playlist_recommendations"] = recommendation
-    return [template, playlist, entry, collaborator, generated, recommendation]
+    return [template, folder, playlist, entry, collaborator, generated, recommendation]

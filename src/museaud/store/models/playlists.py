@@ -1,5 +1,5 @@
-"""Playlists: manual, smart (kept by rules) and generated (from a template), with their entries,
-collaborators and the recommendations offered for them.
+"""Playlists: manual, smart (kept by a saved query) and generated (from a template), in folders,
+with their entries, collaborators and the recommendations offered for them.
 
 Merges Blendtune's planned playlists and playlist_tracks with the playlist plan's playlists,
 playlist_tracks, playlist_collaborators, playlist_templates, generated_playlists and
@@ -30,6 +30,7 @@ TEMPLATE_TYPES = ("mood", "genre", "era", "energy", "custom")
 PLAYLIST_KINDS = ("manual", "smart", "generated")
 COLLABORATOR_PERMISSIONS = ("view", "edit", "admin")
 RECOMMENDATION_TYPES = ("similar_tracks", "user_preferences", "collaborative", "harmonic")
+RECOMMENDATION_STATUSES = ("pending", "accepted", "rejected")
 
 
 class PlaylistTemplate(OptionallyOwned, Base):
@@ -55,12 +56,30 @@ class PlaylistTemplate(OptionallyOwned, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
 
 
+class PlaylistFolder(Owned, Base):
+    """A folder of playlists, possibly inside another folder (a crate of crates).
+
+    A table of its own rather than a kind of playlist: a folder has no entries, query or play
+    counts, and a foreign key then guarantees a playlist sits in a folder, never in a playlist.
+    """
+
+    __tablename__ = "playlist_folders"
+    __table_args__ = (Index("ix_playlist_folders_owner_name", "owner_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(255))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("playlist_folders.id", ondelete="SET NULL"), index=True
+    )
+
+
 class Playlist(Owned, Base):
     """An ordered list of tracks (Blendtune playlists and the playlist plan's playlists).
 
-    A manual playlist is edited by hand, a smart one is kept by its `rules`, a generated one
-    was made from a template (see `generated_playlists`). The plan's track_count and
-    total_duration are not stored: they are a count and a sum over `playlist_entries`.
+    A manual playlist is edited by hand, a smart one is its saved `query` (the library's query
+    language) with a sort and a limit, evaluated when read; a generated one was made from a
+    template (see `generated_playlists`). A deleted playlist keeps its rows with `deleted_at`
+    set (the trash) until the trash is emptied. The plan's track_count and total_duration are
+    not stored: they are a count and a sum over `playlist_entries`.
     """
 
     __tablename__ = "playlists"
@@ -68,7 +87,10 @@ class Playlist(Owned, Base):
         check_choice("kind", PLAYLIST_KINDS),
         check_not_negative("play_count"),
         check_range("rating_avg", 0, 5),
+        CheckConstraint("kind <> 'smart' OR query IS NOT NULL", name="smart_has_query"),
+        CheckConstraint("track_limit IS NULL OR track_limit >= 1", name="track_limit_positive"),
         Index("ix_playlists_owner_name", "owner_id", "name"),
+        Index("ix_playlists_owner_deleted", "owner_id", "deleted_at"),
         Index("ix_playlists_public", "is_public", "published_at"),
     )
 
@@ -78,13 +100,20 @@ class Playlist(Owned, Base):
     is_public: Mapped[bool] = mapped_column(default=False)
     is_collaborative: Mapped[bool] = mapped_column(default=False)
     cover_image_path: Mapped[str | None] = mapped_column(String(4096))
-    # smart playlist rules; empty unless kind is 'smart'
-    rules: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    folder_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("playlist_folders.id", ondelete="SET NULL"), index=True
+    )
+    deleted_at: Mapped[datetime | None]
+    # a smart playlist: its query, the library sort field, direction and how many tracks at most
+    query: Mapped[str | None] = mapped_column(Text)
+    sort_by: Mapped[str | None] = mapped_column(String(20))
+    sort_descending: Mapped[bool] = mapped_column(default=False)
+    track_limit: Mapped[int | None]
     template_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("playlist_templates.id", ondelete="SET NULL"), index=True
     )
-    # cached counters: plays by everyone it is shared with and their average rating,
-    # synced from the server (local plays alone are in the DuckDB listening history)
+    # plays from this playlist (each also in the DuckDB listening history); the average rating
+    # of a shared playlist is cached from the server
     play_count: Mapped[int] = mapped_column(default=0)
     rating_avg: Mapped[float | None]
     last_played_at: Mapped[datetime | None]
@@ -95,7 +124,7 @@ class Playlist(Owned, Base):
         back_populates="playlist",
         cascade="all, delete-orphan",
         passive_deletes=True,
-        order_by="PlaylistEntry.position",
+        order_by="(PlaylistEntry.position_key, PlaylistEntry.id)",
     )
     collaborators: Mapped[list[PlaylistCollaborator]] = relationship(
         back_populates="playlist", cascade="all, delete-orphan", passive_deletes=True
@@ -103,18 +132,20 @@ class Playlist(Owned, Base):
 
 
 class PlaylistEntry(Owned, Base):
-    """One track at one position in a playlist (Blendtune and the playlist plan's playlist_tracks).
+    """One track at one place in a playlist (Blendtune and the playlist plan's playlist_tracks).
 
     The row belongs to the playlist's owner; `added_by_id` says which collaborator added it.
     Blendtune's unique (playlist, track) is dropped: a set list may play a track twice.
-    Positions are unique per playlist and checked row by row, so reordering moves the entries
-    out of the way first (e.g. position + 1 000 000) and then to their new places.
+    Entries sort by `position_key`, a fractional index (museaud.playlists.positions): moving
+    or inserting one entry writes one key between its new neighbours' and never renumbers the
+    list, so edits from two devices merge. Equal keys (two devices inserting at one spot) are
+    allowed and sort by id, the same on every device. Keys compare byte by byte (BINARY on
+    SQLite; COLLATE "C" on PostgreSQL).
     """
 
     __tablename__ = "playlist_entries"
     __table_args__ = (
-        UniqueConstraint("playlist_id", "position"),
-        check_not_negative("position"),
+        Index("ix_playlist_entries_playlist_order", "playlist_id", "position_key", "id"),
         check_range("rating", 1, 5),
         check_not_negative("play_count"),
     )
@@ -123,7 +154,7 @@ class PlaylistEntry(Owned, Base):
     track_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("tracks.id", ondelete="CASCADE"), index=True
     )
-    position: Mapped[int]
+    position_key: Mapped[str] = mapped_column(String(255))
     added_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -178,12 +209,20 @@ class GeneratedPlaylist(Owned, Base):
 class PlaylistRecommendation(Owned, Base):
     """A track suggested to the user, for one playlist or in general, with why and how strongly
     (the playlist plan's playlist_recommendations; 'harmonic' is added for key-compatible
-    suggestions from the Camelot wheel)."""
+    suggestions from the Camelot wheel). `status` says whether the user accepted or rejected
+    it, and `decided_at` when; a rejected track is remembered so it is not suggested again."""
 
     __tablename__ = "playlist_recommendations"
     __table_args__ = (
         check_choice("recommendation_type", RECOMMENDATION_TYPES, nullable=True),
+        check_choice("status", RECOMMENDATION_STATUSES),
+        CheckConstraint(
+            "(status = 'pending' AND decided_at IS NULL) "
+            "OR (status <> 'pending' AND decided_at IS NOT NULL)",
+            name="decided_has_time",
+        ),
         check_range("recommendation_score", 0, 1),
+        Index("ix_playlist_recommendations_playlist_track", "playlist_id", "track_id"),
         Index("ix_playlist_recommendations_owner_score", "owner_id", "recommendation_score"),
         Index("ix_playlist_recommendations_playlist_score", "playlist_id", "recommendation_score"),
     )
@@ -197,4 +236,5 @@ class PlaylistRecommendation(Owned, Base):
     recommendation_score: Mapped[float]
     recommendation_reason: Mapped[str | None] = mapped_column(Text)
     recommendation_type: Mapped[str | None] = mapped_column(String(30))
-    is_accepted: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_at: Mapped[datetime | None]
