@@ -114,6 +114,15 @@ def test_add_by_query_smart_playlists_and_templates(
     assert titles(capsys, "Top 2") == ["Groove", "Intro"]
     err = fails(capsys, 1, "playlist", "add", "Top 2", str(tracks[0]))
     assert "is a smart playlist" in err
+    changed = run(capsys, "playlist", "smart", "Top 2", "--change", "--asc", "--no-limit")
+    assert (changed["entries"], changed["limit"], changed["descending"]) == (3, None, False)
+    assert titles(capsys, "Top 2") == ["Groove", "Intro", "Peak"]
+    changed = run(capsys, "playlist", "smart", "Top 2", "--change", "--query", "title:peak")
+    assert (changed["entries"], changed["query"]) == (1, "title:peak")
+    err = fails(capsys, 2, "playlist", "smart", "Top 2", "--change", "--query", "bpm:abc")
+    assert "^" in err  # the caret under what did not parse, as the search box shows it
+    assert run(capsys, "playlist", "smart", "Top 2", "--change")["query"] == "title:peak"
+    assert fails(capsys, 2, "playlist", "smart", "Fresh") != ""  # a new one needs --query
     templates = run(capsys, "playlist", "generate")
     assert {template["type"] for template in templates} >= {"mood", "genre", "era", "energy"}
     err = fails(capsys, 1, "playlist", "generate", "Nineties")

@@ -388,22 +388,51 @@ def _two(names: list[str], what: str) -> tuple[str, str]:
 
 
 def cmd_smart(args: argparse.Namespace) -> int:
-    """Make a smart playlist: a saved query, sort and limit, evaluated when read."""
-    from museaud.playlists.smart import create_smart_playlist, smart_rows  # noqa: PLC0415
+    """Make a smart playlist (a saved query, sort and limit, evaluated when read), or change
+    one with --change."""
+    from museaud.playlists.smart import (  # noqa: PLC0415
+        change_smart_playlist,
+        create_smart_playlist,
+        smart_rows,
+    )
 
+    if args.change and args.folder is not None:
+        raise CommandError("--folder is for a new smart playlist; use `folder put`", EXIT_USAGE)
+    if not args.change and args.query is None:
+        raise CommandError("a new smart playlist needs --query", EXIT_USAGE)
+    if args.limit is not None and args.no_limit:
+        raise CommandError("give --limit N or --no-limit, not both", EXIT_USAGE)
     with _opened() as (_, session):
-        folder = None if args.folder is None else _folder(session, args.folder)
-        playlist = create_smart_playlist(
-            session,
-            args.name,
-            args.query,
-            sort=args.sort,
-            descending=args.desc,
-            limit=args.limit,
-            folder_id=folder,
-        )
+        if args.change:
+            playlist = change_smart_playlist(
+                session,
+                _playlist(session, args.name),
+                query=args.query,
+                sort=args.sort,
+                descending=args.desc,
+                limit=args.limit,
+                no_limit=args.no_limit,
+            )
+        else:
+            folder = None if args.folder is None else _folder(session, args.folder)
+            playlist = create_smart_playlist(
+                session,
+                args.name,
+                args.query,
+                sort=args.sort or "artist",
+                descending=bool(args.desc),
+                limit=args.limit,
+                folder_id=folder,
+            )
         count = len(smart_rows(session, playlist))
-        value = {**_summary_of(session, playlist.id), "entries": count, "query": args.query}
+        value = {
+            **_summary_of(session, playlist.id),
+            "entries": count,
+            "query": playlist.query,
+            "sort": playlist.sort_by,
+            "descending": playlist.sort_descending,
+            "limit": playlist.track_limit,
+        }
     return _done(args, value, f"{short_id(playlist.id)}  {playlist.name}: {count} tracks now")
 
 
@@ -827,12 +856,18 @@ def add_commands(commands: Any) -> None:
     folder.add_argument("names", nargs="*", metavar="ARG")
     folder.add_argument("--parent", metavar="FOLDER", help="new: inside this folder")
 
-    smart = action("smart", cmd_smart, "make a smart playlist from a query")
-    smart.add_argument("name", metavar="NAME")
-    smart.add_argument("--query", required=True, metavar="QUERY", help="as `museaud tracks` takes")
-    smart.add_argument("--sort", choices=tuple(SORT_FIELDS), default="artist")
-    smart.add_argument("--desc", action="store_true", help="sort from the highest/last down")
+    smart = action("smart", cmd_smart, "make a smart playlist from a query, or --change one")
+    smart.add_argument("name", metavar="NAME", help="its name; with --change, the playlist")
+    smart.add_argument("--change", action="store_true", help="change an existing smart playlist")
+    smart.add_argument("--query", metavar="QUERY", help="as `museaud tracks` takes")
+    smart.add_argument("--sort", choices=tuple(SORT_FIELDS), help="default: artist")
+    direction = smart.add_mutually_exclusive_group()
+    direction.add_argument(
+        "--desc", action="store_true", default=None, help="sort from the highest/last down"
+    )
+    direction.add_argument("--asc", dest="desc", action="store_false", help="lowest/first first")
     smart.add_argument("--limit", type=int, metavar="N", help="at most N tracks (top 50 ...)")
+    smart.add_argument("--no-limit", action="store_true", help="with --change: drop the limit")
     smart.add_argument("--folder", metavar="FOLDER")
 
     generate = action("generate", cmd_generate, "make a playlist from a template (none: list)")
