@@ -1,0 +1,1 @@
+"""The parts of the Playlists view: sidebar, entries model, transitions, set curve, dialogs."""
