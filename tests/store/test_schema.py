@@ -21,7 +21,16 @@ from museaud.store.models.library import Track
 from museaud.store.models.patterns import Feedback, Pattern
 from museaud.store.text import search
 
-SAMPLE_MODULES = ("accounts", "library", "playlists", "patterns", "social", "songs", "system")
+SAMPLE_MODULES = (
+    "accounts",
+    "library",
+    "playlists",
+    "patterns",
+    "social",
+    "songs",
+    "system",
+    "sync",
+)
 
 
 def sample_rows() -> list[Any]:

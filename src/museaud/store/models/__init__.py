@@ -10,6 +10,7 @@ from museaud.store.models import (
     playlists,
     social,
     songs,
+    sync,
     system,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "playlists",
     "social",
     "songs",
+    "sync",
     "system",
 ]
