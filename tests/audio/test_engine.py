@@ -13,17 +13,20 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pytest
+from tests.support.audio import write_sine
 from tests.support.jack import JackServer
 
 from museaud.app import App
 from museaud.audio.engine import AudioEngine, IsolatedAudioEngine
 from museaud.audio.metrics import ENGINE_NAME, record_playback
+from museaud.audio.preview import load_preview
 from museaud.audio.render import render_pattern
 from museaud.audio.transport import (
     PartMix,
@@ -318,6 +321,7 @@ def test_playback_metrics_go_to_the_analytics_store(engine: AudioEngine, app: Ap
 
 NO_DEVICE_SCRIPT = """
 from museaud.audio.engine import AudioEngine, IsolatedAudioEngine
+from museaud.audio.preview import load_preview
 from museaud.audio.render import render_pattern
 from museaud.audio.transport import PlaybackUnavailableError
 from museaud.patterns.flavors import build_pattern
@@ -430,3 +434,54 @@ def test_state_shows_the_commands_sent_before_the_process_takes_them_up(
         assert not engine.state().playing
         assert engine.wait(timeout=10)
         assert not engine.state().playing and engine.state().error is None
+
+
+def test_a_library_track_plays_from_an_offset_and_the_next_follows_at_once(
+    engine: AudioEngine, client: str, tmp_path: Path
+) -> None:
+    first = write_sine(tmp_path / "a.wav", level_dbfs=-12, frequency_hz=330, duration_s=1.0)
+    second = write_sine(tmp_path / "b.wav", level_dbfs=-12, frequency_hz=495, duration_s=0.5)
+    with Capture(client, seconds=3) as capture:
+        engine.play_file(1, str(first), start_s=0.5)  # its second half
+        engine.queue_file(2, str(second))  # decoded ahead
+        state = engine.state()
+        assert (state.track, state.track_length_s) == (1, pytest.approx(1.0))
+        assert state.track_s >= 0.5
+        wait_for(lambda: engine.state().track_ended == 1)
+        assert engine.state().track == 2  # started by the callback, the block after
+        wait_for(lambda: engine.state().track_ended == 2)
+        assert engine.state().track == 0
+    live = capture.recorded
+    heard = np.flatnonzero(np.abs(live).max(axis=1) > 1e-3)
+    assert heard[-1] - heard[0] == pytest.approx(RATE, abs=2 * PERIOD)  # 0.5 s + 0.5 s
+    assert np.diff(heard).max() <= PERIOD + 8  # at most one block between the tracks
+    from_half = load_preview(first, RATE)[RATE // 2 + 1 :]  # its first frame is a zero crossing
+    np.testing.assert_allclose(live[heard[0] : heard[0] + 1000], from_half[:1000], atol=1e-6)
+
+
+def test_the_audio_process_decodes_seeks_pauses_and_reports_the_track(
+    jack_server: JackServer, tmp_path: Path
+) -> None:
+    song = write_sine(tmp_path / "song.wav", level_dbfs=-12, duration_s=4.0, sample_rate=44100)
+    with IsolatedAudioEngine("system", buffer_size=PERIOD) as engine:
+        engine.play_file(7, str(song))
+        wait_for(lambda: engine.state().track == 7 and engine.state().track_s > 0.1, 30)
+        assert engine.state().track_length_s == pytest.approx(4.0, abs=1e-3)  # resampled
+
+        engine.seek_track(7, 3.0)
+        wait_for(lambda: engine.state().track_s >= 3.0)
+        engine.pause_track()
+        wait_for(lambda: engine.state().track_paused)
+        held = engine.state().track_s
+        engine.seek_track(7, 1.0)  # paused, it moves and stays held
+        wait_for(lambda: engine.state().track_s == pytest.approx(1.0, abs=1e-3))
+        assert engine.state().track_paused and held >= 3.0
+        engine.resume_track()
+        wait_for(lambda: engine.state().track_s > 1.05)
+        engine.play_file(8, str(tmp_path / "gone.wav"))
+        wait_for(lambda: engine.state().track_failed is not None)
+        number, why = engine.state().track_failed or (0, "")
+        assert number == 8 and "gone.wav" in why
+        engine.stop_track()
+        wait_for(lambda: engine.state().track == 0)
+        assert engine.state().track_ended == 0  # stopped, not played to its end

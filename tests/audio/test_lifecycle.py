@@ -63,7 +63,7 @@ def test_every_other_move_is_refused_loudly(
 
 def test_some_moves_are_refused() -> None:
     assert REFUSED  # the tables are no "anything goes"
-    assert (Activity.PATTERN, ActivityEvent.PREVIEW) in [move for _, move in REFUSED]
+    assert (Activity.PATTERN, ActivityEvent.TRACK) in [move for _, move in REFUSED]
     assert (EngineState.READY, EngineEvent.START) in [move for _, move in REFUSED]
 
 

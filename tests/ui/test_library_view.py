@@ -499,17 +499,17 @@ def test_double_click_or_enter_asks_to_play_a_track_whose_file_exists(
     (tmp_path / "Track 0000.wav").write_bytes(b"RIFF")  # only the first file exists
     view = open_view(qtbot, app)
     wait_loaded(qtbot, view.model, range(2))
-    heard: list[tuple[uuid.UUID, str]] = []
-    view.play_track_requested.connect(lambda track_id, path: heard.append((track_id, path)))
+    heard: list[tuple[list[uuid.UUID], int]] = []
+    view.play_requested.connect(lambda track_ids, start: heard.append((track_ids, start)))
     rows = {view.model.rows_now([row])[0]["title"]: row for row in range(2)}
 
     cell = view.table.visualRect(view.model.index(rows["Track 0000"], 0)).center()
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
     qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
-    assert heard == [(ids[0], str(tmp_path / "Track 0000.wav"))]
+    assert heard == [([ids[0]], 0)]
 
     qtbot.keyClick(view.table, Qt.Key.Key_Return)  # Enter on the current row plays it too
-    assert heard == [(ids[0], str(tmp_path / "Track 0000.wav"))] * 2
+    assert heard == [([ids[0]], 0)] * 2
 
     assert not view.play_row(rows["Track 0001"])
     assert len(heard) == 2 and "missing" in view.count_label.text()

@@ -1,5 +1,6 @@
 """The transport bar in the main window: Space, tempo, mute from the strip, outputs and their
-absence, an unplugged synth, previews, and screenshots of the window playing on the JACK server."""
+absence, an unplugged synth, library tracks, and screenshots of the window playing on the JACK
+server."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from museaud.analytics.events import PerformanceMetric
 from museaud.app import App
 from museaud.audio import devices as real_devices
 from museaud.audio.engine import IsolatedAudioEngine
+from museaud.audio.queue import QueuedTrack
 from museaud.audio.schedule import timeline
 from museaud.audio.transport import Playback, TransportState
 from museaud.patterns.flavors import build_pattern
@@ -36,7 +38,7 @@ from museaud.ui.main_window import TRANSPORT_STATE_COMPONENT, MainWindow
 from museaud.ui.playback import STARTING_TEXT
 from museaud.ui.theme import apply_theme, current_theme_colors
 from museaud.ui.transport_bar import NO_AUDIO_TEXT, NO_MIDI_TEXT, position_text
-from museaud.ui.views import BeatMachineView, LibraryView
+from museaud.ui.views import BeatMachineView
 
 if TYPE_CHECKING:
     from tests.ui.conftest import FakeDevices
@@ -372,29 +374,28 @@ def test_space_plays_on_the_jack_audio_engine_and_records_its_performance(
     window.playback.close()
 
 
-def test_a_library_preview_plays_on_the_audio_engine(
+def test_a_library_track_plays_on_the_audio_engine_and_space_stops_it(
     qtbot: QtBot, app: App, jack_audio: FakeDevices, tmp_path: Path
 ) -> None:
     window = open_window(qtbot, app)
     track = write_sine(tmp_path / "tone.wav", level_dbfs=-12.0, duration_s=3.0, sample_rate=44100)
-    bar = window.transport_bar
-    library = window.views["library"]
-    assert isinstance(library, LibraryView)
+    playback = window.playback
+    stopped: list[bool] = []
+    playback.tracks_stopped.connect(lambda: stopped.append(True))
 
-    library.play_track_requested.emit(uuid.uuid4(), str(track))  # a double-click in the library
+    playback.play_file(1, track)  # what the track player asks for
 
-    assert window.playback.is_previewing()
-    qtbot.waitUntil(lambda: bar.playing_label.text() == "Preview · tone.wav", timeout=15000)
-    engine = window.playback.audio_engine()
+    assert playback.is_playing_tracks()
+    qtbot.waitUntil(lambda: (playback.last_state() or _idle()).track == 1, timeout=15000)
+    engine = playback.audio_engine()
     assert engine is not None
-    qtbot.waitUntil(lambda: engine.previewing, timeout=2000)
     sounding = engine.stats().callbacks
     qtbot.waitUntil(lambda: engine.stats().callbacks >= sounding + 8, timeout=5000)  # a few blocks
-    assert engine.previewing
-    press_space(qtbot, window)  # Space stops what plays, the preview too
-    assert not window.playback.is_previewing()
-    assert not window.playback.is_playing()  # and starts no pattern instead
-    qtbot.waitUntil(lambda: not engine.previewing, timeout=2000)  # faded out in the next block
+    press_space(qtbot, window)  # Space stops what plays, a track too
+    assert not playback.is_playing_tracks()
+    assert not playback.is_playing()  # and starts no pattern instead
+    assert stopped == [True]  # the track player hears of it, to record the play
+    qtbot.waitUntil(lambda: engine.state().track == 0, timeout=2000)
     window.playback.close()
 
 
@@ -453,17 +454,18 @@ def test_closing_the_window_ends_the_audio_process(
     assert gone(process.pid or 0)  # ended and reaped: no orphan, no zombie
 
 
-def test_a_preview_that_cannot_be_decoded_says_why(
+def test_a_track_that_cannot_be_decoded_says_why(
     qtbot: QtBot, app: App, jack_audio: FakeDevices, tmp_path: Path
 ) -> None:
     window = open_window(qtbot, app)
     broken = tmp_path / "broken.mp3"
     broken.write_bytes(b"\x00not audio" * 50)
 
-    window.preview_track(uuid.uuid4(), str(broken))
+    window.player.play_tracks([QueuedTrack(uuid.uuid4(), str(broken), "Broken")])
 
-    qtbot.waitUntil(lambda: "broken.mp3" in window.transport_bar.message(), timeout=5000)
-    assert not window.playback.is_previewing()
+    qtbot.waitUntil(lambda: "broken.mp3" in window.transport_bar.message(), timeout=15000)
+    assert not window.playback.is_playing_tracks()
+    assert window.player.now_playing is None
     window.playback.close()
 
 

@@ -4,7 +4,9 @@ The callback only renders the snapshot it was handed and writes a few numbers (c
 how long each callback took into a preallocated ring); it allocates no buffers, takes no lock and
 never touches the database. Everything else (timelines, sounds, snapshots, statistics) happens in
 the calling thread. The engine implements `transport.Playback`, so the transport bar and the CLI
-drive it like the MIDI player, and it plays decoded library tracks for the preview.
+drive it like the MIDI player, and it plays library tracks: numbered by the caller, from any
+position, paused and resumed, with the next one decoded ahead and started by the callback the
+block after the current one ends (gapless but for one block); the state says where it is.
 
 Python runs one thread at a time: a busy GUI thread holds the interpreter for up to its switch
 interval (5 ms by default) before the audio thread gets a turn, longer than a 128-frame period.
@@ -68,6 +70,18 @@ CLOSE_TIMEOUT_S = 5.0
 
 log = logging.getLogger(__name__)
 
+Frames = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class _Track:
+    """A library track handed to the renderer: its number, all its frames, and where the
+    frames handed over begin (after a seek or a pause)."""
+
+    number: int
+    frames: Frames
+    offset: int = 0
+
 
 @dataclass(frozen=True)
 class EngineStats:
@@ -115,6 +129,12 @@ class AudioEngine:
         self._error: str | None = None
         self._closing = False
         self._switch_interval: float | None = None
+        # the library track player: the current track, where it was paused, the next one
+        self._track: _Track | None = None
+        self._paused_at: int | None = None
+        self._following: _Track | None = None
+        self._track_ended = 0  # written by the callback
+        self._track_failed: tuple[int, str] | None = None
         # written by the callback only
         self._durations = np.zeros(TIMING_RING, np.int64)
         self._callbacks = 0
@@ -226,11 +246,24 @@ class AudioEngine:
             outdata.fill(0.0)
             self._error = f"audio engine stopped: {error}"
             raise
+        self._follow_track()
         took = time.perf_counter_ns() - began
         self._durations[self._callbacks % TIMING_RING] = took
         self._callbacks += 1
         if took > self._period_ns:
             self._late += 1
+
+    def _follow_track(self) -> None:
+        """A track that played to its end is noted, and the next one starts (audio thread)."""
+        track = self._track
+        if track is None or self._paused_at is not None or self._renderer.track_playing:
+            return
+        following = self._following
+        if following is not None:
+            self._renderer.play_track(following.frames)
+            self._following = None
+        self._track = following
+        self._track_ended = track.number
 
     def _finished(self) -> None:
         if not self._closing and self._error is None:
@@ -284,7 +317,7 @@ class AudioEngine:
     def panic(self) -> None:
         """Stop the pattern and the track preview."""
         self.stop()
-        self._renderer.stop_track()
+        self.stop_track()
 
     def state(self) -> TransportState:
         """Where playback is, with the recent callback load and the xruns so far."""
@@ -299,7 +332,26 @@ class AudioEngine:
             load=self._recent_load(),
             xruns=self._xruns,
             error=self._error,
+            **self._track_state(),
         )
+
+    def _track_state(self) -> dict[str, Any]:
+        track, paused_at = self._track, self._paused_at
+        if track is None:
+            where, length = 0, 0
+        else:
+            where = paused_at if paused_at is not None else track.offset
+            if paused_at is None:
+                where += self._renderer.track_position
+            length = track.frames.shape[0]
+        return {
+            "track": track.number if track is not None else 0,
+            "track_s": min(where, length) / self.sample_rate,
+            "track_length_s": length / self.sample_rate,
+            "track_paused": paused_at is not None,
+            "track_ended": self._track_ended,
+            "track_failed": self._track_failed,
+        }
 
     @property
     def handing_over(self) -> bool:
@@ -336,16 +388,101 @@ class AudioEngine:
                 f"a preview must be stereo frames of shape (n, 2), got {frames.shape}"
             )
         self.start()
+        self.stop_track()
         self._renderer.play_track(np.ascontiguousarray(frames, dtype=np.float32))
 
     def stop_audio(self) -> None:
-        """Stop the track preview."""
-        self._renderer.stop_track()
+        """Stop the track preview (and the library track playing)."""
+        self.stop_track()
 
     @property
     def previewing(self) -> bool:
         """True while a track preview plays."""
         return self._renderer.track_playing
+
+    # ---- library tracks ----------------------------------------------------------------------
+
+    def load_track(self, path: str) -> Frames:
+        """The track at path decoded at the engine's rate (PreviewError if it cannot be)."""
+        from museaud.audio.preview import load_preview  # noqa: PLC0415 - loads the decoders
+
+        return load_preview(path, self.sample_rate)
+
+    def play_file(self, number: int, path: str, start_s: float = 0.0) -> None:
+        """Decode the track at path and play it from start_s as track `number`; one that cannot
+        be decoded is reported in `state().track_failed`."""
+        try:
+            frames = self.load_track(path)
+        except Exception as error:
+            log.warning("cannot play %s: %s", path, error)
+            self._track_failed = (number, _why(error))
+            return
+        self.play_track(number, frames, start_s)
+
+    def queue_file(self, number: int, path: str) -> None:
+        """Decode the track at path now and play it as `number` when the current one ends."""
+        try:
+            frames = self.load_track(path)
+        except Exception as error:
+            log.warning("cannot queue %s: %s", path, error)
+            self._track_failed = (number, _why(error))
+            return
+        self._following = _Track(number, frames)
+
+    def forget_next(self) -> None:
+        """Play nothing after the current track (what was decoded ahead is dropped)."""
+        self._following = None
+
+    def play_track(self, number: int, frames: Frames, start_s: float = 0.0) -> None:
+        """Play decoded frames (n, 2) as track `number` from start_s (replacing the track)."""
+        if frames.ndim != 2 or frames.shape[1] != 2 or frames.shape[0] == 0:
+            raise TransportError(f"a track must be stereo frames (n, 2), got {frames.shape}")
+        self.start()
+        self._following = None
+        self._hand_over(_Track(number, frames, self._frame_at(frames, start_s)))
+
+    def _frame_at(self, frames: Frames, seconds: float) -> int:
+        return min(max(round(seconds * self.sample_rate), 0), int(frames.shape[0]) - 1)
+
+    def _hand_over(self, track: _Track) -> None:
+        """Start track at its offset (the renderer first: the callback must see it playing)."""
+        self._renderer.play_track(track.frames[track.offset :])
+        self._track = track
+        self._paused_at = None
+
+    def seek_track(self, number: int, seconds: float) -> None:
+        """Move track `number` to seconds from its start (paused, it stays paused there)."""
+        track = self._track
+        if track is None or track.number != number:
+            return
+        moved = _Track(number, track.frames, self._frame_at(track.frames, seconds))
+        if self._paused_at is not None:
+            self._track = moved
+            self._paused_at = moved.offset
+        else:
+            self._hand_over(moved)
+
+    def pause_track(self) -> None:
+        """Hold the track where it is (silent until resumed)."""
+        track = self._track
+        if track is None or self._paused_at is not None:
+            return
+        self._paused_at = track.offset + self._renderer.track_position
+        self._renderer.stop_track()
+
+    def resume_track(self) -> None:
+        """Play the paused track on from where it was held."""
+        track, paused_at = self._track, self._paused_at
+        if track is None or paused_at is None:
+            return
+        self._hand_over(_Track(track.number, track.frames, paused_at))
+
+    def stop_track(self) -> None:
+        """Stop the library track and forget the next one."""
+        self._track = None
+        self._following = None
+        self._paused_at = None
+        self._renderer.stop_track()
 
     def stats(self) -> EngineStats:
         """Callback timing and xruns since the stream opened (or reset_stats)."""
@@ -534,6 +671,36 @@ class IsolatedAudioEngine:
         """Stop the track preview."""
         if self._link is not None:
             self._running().post("stop_audio", previewing=False)
+
+    def play_file(self, number: int, path: str, start_s: float = 0.0) -> None:
+        """Play the library track at path from start_s as track `number`: the audio process
+        decodes it (off its command loop) and plays it; see `state().track`."""
+        self._opened().post("play_file", number, str(path), start_s)
+
+    def queue_file(self, number: int, path: str) -> None:
+        """Decode the track at path ahead, to play as `number` when the current one ends."""
+        self._running().post("queue_file", number, str(path))
+
+    def forget_next(self) -> None:
+        """Play nothing after the current track."""
+        self._running().post("forget_next")
+
+    def seek_track(self, number: int, seconds: float) -> None:
+        """Move track `number` to seconds from its start."""
+        self._running().post("seek_track", number, seconds)
+
+    def pause_track(self) -> None:
+        """Hold the library track where it is."""
+        self._running().post("pause_track")
+
+    def resume_track(self) -> None:
+        """Play the paused library track on."""
+        self._running().post("resume_track")
+
+    def stop_track(self) -> None:
+        """Stop the library track (and forget the next one)."""
+        if self._link is not None:
+            self._running().post("stop_track")
 
     @property
     def previewing(self) -> bool:
@@ -784,6 +951,11 @@ class _Link:
         self._connection.close()
 
 
+def _why(error: Exception) -> str:
+    """A decoding failure in words (a PreviewError names the file and the reason)."""
+    return str(error) or type(error).__name__
+
+
 def _check_stream(sample_rate: int, buffer_size: int) -> None:
     """TransportError unless a stream can run at this rate with buffers of this size."""
     if buffer_size not in BUFFER_SIZES:
@@ -825,11 +997,16 @@ class _Server:
         self._taken = 0  # the last command whose effect the audio thread has taken up
         self._refused: str | None = None  # why the last play could not be taken up
         self._done = threading.Event()
+        # library track commands run in order on a thread of their own: decoding a track
+        # takes a while, and the pattern commands must not wait for it
+        self._tracks: queue.SimpleQueue[tuple[str, tuple[Any, ...]] | None] = queue.SimpleQueue()
 
     def run(self) -> None:
         """Take commands until the app says close or goes away."""
         pusher = threading.Thread(target=self._push_regularly, name="museaud-push", daemon=True)
         pusher.start()
+        loader = threading.Thread(target=self._run_tracks, name="museaud-tracks", daemon=True)
+        loader.start()
         try:
             while True:
                 try:
@@ -859,6 +1036,8 @@ class _Server:
                     gc.collect()
         finally:
             self._done.set()
+            self._tracks.put(None)
+            loader.join(CLOSE_TIMEOUT_S)
             self.engine.close()
 
     def _run(self, method: str, args: tuple[Any, ...]) -> Any:
@@ -866,9 +1045,22 @@ class _Server:
         if method == "start":
             engine.start()
             return engine.output
+        if method in _TRACK_COMMANDS:
+            self._tracks.put((method, args))
+            return None
         if method not in _SERVED:
             raise TransportError(f"the audio process has no command {method!r}")
+        if method in ("panic", "stop_audio"):
+            self._tracks.put(("stop_track", ()))  # after any track still being decoded
         return getattr(engine, method)(*args)
+
+    def _run_tracks(self) -> None:
+        while (command := self._tracks.get()) is not None:
+            method, args = command
+            try:
+                getattr(self.engine, method)(*args)
+            except Exception:  # a bad command is logged; the process plays on
+                log.exception("the audio process could not %s", method)
 
     def _push(self) -> None:
         engine = self.engine
@@ -893,6 +1085,17 @@ class _Server:
 
 _PLAYS = frozenset({"play", "change_pattern", "play_audio"})
 _SERVED = _PLAYS | {"update", "stop", "panic", "stats", "reset_stats", "stop_audio", "close"}
+_TRACK_COMMANDS = frozenset(
+    {
+        "play_file",
+        "queue_file",
+        "forget_next",
+        "seek_track",
+        "pause_track",
+        "resume_track",
+        "stop_track",
+    }
+)
 
 
 def _serve(

@@ -1,10 +1,10 @@
 """The GUI player's lifecycle as two small state machines, each one table of allowed moves.
 
 `EngineState` is where the audio engine's process is (off, starting, ready); `Activity` is what
-the player does (nothing, a pattern waiting for the engine, a pattern, a preview loading, a
-preview). Every move not in a table is refused with `IllegalTransitionError`, and logged: a
-move nobody planned is a bug to see, not a state to drift into. No Qt here, so the tables are
-tested on their own.
+the player does (nothing, a pattern waiting for the engine, a pattern, a library track waiting
+for the engine, a library track). Every move not in a table is refused with
+`IllegalTransitionError`, and logged: a move nobody planned is a bug to see, not a state to
+drift into. No Qt here, so the tables are tested on their own.
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ class Activity(enum.Enum):
     IDLE = "idle"
     PATTERN_PENDING = "pattern pending"  # Play was pressed while the engine starts
     PATTERN = "pattern"  # a pattern plays
-    PREVIEW_LOADING = "preview loading"  # a library track decodes (or waits for the engine)
-    PREVIEW = "preview"  # a library track plays
+    TRACK_LOADING = "track loading"  # a library track waits for the engine to start
+    TRACK = "track"  # library tracks play (or one is paused): the audio process decodes them
 
 
 class ActivityEvent(enum.Enum):
@@ -60,15 +60,15 @@ class ActivityEvent(enum.Enum):
 
     PLAY = "play"  # a pattern was handed to an open player
     WAIT_FOR_ENGINE = "wait for engine"  # a pattern was asked for; the engine starts first
-    PREVIEW = "preview"  # a library track was asked for
-    PREVIEW_SENT = "preview sent"  # its decoded frames were handed to the engine
+    TRACK = "track"  # a library track was asked for
+    TRACK_SENT = "track sent"  # it was handed to the engine
     STOP = "stop"  # stopped, ended by itself, or failed
 
 
 ACTIVITY_TRANSITIONS: Mapping[tuple[Activity, ActivityEvent], Activity] = {
     (Activity.IDLE, ActivityEvent.PLAY): Activity.PATTERN,
     (Activity.IDLE, ActivityEvent.WAIT_FOR_ENGINE): Activity.PATTERN_PENDING,
-    (Activity.IDLE, ActivityEvent.PREVIEW): Activity.PREVIEW_LOADING,
+    (Activity.IDLE, ActivityEvent.TRACK): Activity.TRACK_LOADING,
     (Activity.IDLE, ActivityEvent.STOP): Activity.IDLE,
     (Activity.PATTERN_PENDING, ActivityEvent.PLAY): Activity.PATTERN,
     (Activity.PATTERN_PENDING, ActivityEvent.WAIT_FOR_ENGINE): Activity.PATTERN_PENDING,
@@ -76,11 +76,11 @@ ACTIVITY_TRANSITIONS: Mapping[tuple[Activity, ActivityEvent], Activity] = {
     (Activity.PATTERN, ActivityEvent.PLAY): Activity.PATTERN,
     (Activity.PATTERN, ActivityEvent.WAIT_FOR_ENGINE): Activity.PATTERN_PENDING,
     (Activity.PATTERN, ActivityEvent.STOP): Activity.IDLE,
-    (Activity.PREVIEW_LOADING, ActivityEvent.PREVIEW): Activity.PREVIEW_LOADING,
-    (Activity.PREVIEW_LOADING, ActivityEvent.PREVIEW_SENT): Activity.PREVIEW,
-    (Activity.PREVIEW_LOADING, ActivityEvent.STOP): Activity.IDLE,
-    (Activity.PREVIEW, ActivityEvent.PREVIEW): Activity.PREVIEW_LOADING,
-    (Activity.PREVIEW, ActivityEvent.STOP): Activity.IDLE,
+    (Activity.TRACK_LOADING, ActivityEvent.TRACK): Activity.TRACK_LOADING,
+    (Activity.TRACK_LOADING, ActivityEvent.TRACK_SENT): Activity.TRACK,
+    (Activity.TRACK_LOADING, ActivityEvent.STOP): Activity.IDLE,
+    (Activity.TRACK, ActivityEvent.TRACK): Activity.TRACK_LOADING,
+    (Activity.TRACK, ActivityEvent.STOP): Activity.IDLE,
 }
 
 State = TypeVar("State", bound=enum.Enum)

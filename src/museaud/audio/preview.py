@@ -1,7 +1,8 @@
 """A library track made ready to play: decoded, as stereo, at the output device's sample rate.
 
-The library's double-click preview hands the result to the audio engine, which plays it as it is,
-so everything slow happens here, in a worker thread: decoding (museaud.analysis.decode's
+The audio process calls it for the track player (on a thread of its own, off its command loop),
+and the CLI before `play_audio`; the engine then plays the frames as they are, so everything slow
+happens here: decoding (museaud.analysis.decode's
 read_frames: libsndfile for wav, aiff, flac, mp3, ogg and opus, Essentia's ffmpeg for the rest)
 and resampling with soxr's high-quality band-limited resampler, which keeps pitch and length.
 """

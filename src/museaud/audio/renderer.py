@@ -397,6 +397,11 @@ class Renderer:
         return self._next is not self._snapshot or self._next_track is not self._track_seen
 
     @property
+    def track_position(self) -> int:
+        """Frames of the track played so far (0 while a new one waits for the next block)."""
+        return self._track_position if self._next_track is self._track_seen else 0
+
+    @property
     def ringing(self) -> bool:
         """True while a note still sounds (a pattern's last notes ring out after it stops)."""
         return self._free_count < len(self._on)

@@ -95,6 +95,13 @@ class TransportState:
     load: float = 0.0  # audio only: recent worst callback time / period (1.0 = out of time)
     xruns: int = 0
     error: str | None = None  # set when the output failed (device unplugged ...)
+    # the library track player (audio only); tracks are numbered by whoever asks for them
+    track: int = 0  # the number of the track playing or paused (0: none)
+    track_s: float = 0.0  # where it is, in seconds from its start
+    track_length_s: float = 0.0
+    track_paused: bool = False
+    track_ended: int = 0  # the number of the last track that played to its end
+    track_failed: tuple[int, str] | None = None  # the last track that could not load, and why
 
 
 class Playback(Protocol):

@@ -151,6 +151,28 @@ def _stop(painter: QPainter) -> None:
         painter.drawRoundedRect(QRectF(6, 6, 12, 12), 1.5, 1.5)
 
 
+def _pause(painter: QPainter) -> None:
+    """Two upright bars, filled."""
+    with _filled(painter):
+        painter.drawRoundedRect(QRectF(6.5, 5, 4, 14), 1, 1)
+        painter.drawRoundedRect(QRectF(13.5, 5, 4, 14), 1, 1)
+
+
+def _skip(painter: QPainter, *, forward: bool) -> None:
+    """A triangle against a bar: to the next track (forward) or the previous one."""
+    if not forward:
+        painter.translate(24, 0)
+        painter.scale(-1, 1)
+    path = QPainterPath()
+    path.moveTo(5.5, 5.5)
+    path.lineTo(15.5, 12)
+    path.lineTo(5.5, 18.5)
+    path.closeSubpath()
+    with _filled(painter):
+        painter.drawPath(path)
+        painter.drawRoundedRect(QRectF(16, 5.5, 2.5, 13), 1, 1)
+
+
 def _loop(painter: QPainter) -> None:
     """Two arrows chasing each other round a rounded rectangle."""
     painter.drawArc(QRectF(3, 6, 8, 12), 90 * 16, 180 * 16)
@@ -220,6 +242,9 @@ GLYPHS: dict[str, Callable[[QPainter], None]] = {
     "dice": _dice,
     "play": _play,
     "stop": _stop,
+    "pause": _pause,
+    "next": lambda painter: _skip(painter, forward=True),
+    "previous": lambda painter: _skip(painter, forward=False),
     "loop": _loop,
     "metronome": _metronome,
     "refresh": _refresh,

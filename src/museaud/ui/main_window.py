@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from museaud import __version__
+from museaud import __version__, analytics
 from museaud.accounts.preferences import (
     Preferences,
     load_preferences,
@@ -54,14 +54,18 @@ from museaud.app import App
 from museaud.audio.devices import AudioDevices, MidiPorts, list_audio_outputs, list_midi_outputs
 from museaud.patterns.model import BeatPattern, PatternError
 from museaud.patterns.service import PatternNotFoundError, load_pattern
+from museaud.playlists.history import Source
 from museaud.ui.glyphs import app_icon, glyph_icon
 from museaud.ui.import_dialog import ImportDialog
 from museaud.ui.playback import OutputChoice, PlaybackController
+from museaud.ui.player import TrackPlayer
+from museaud.ui.playlists.spring import spring_load
 from museaud.ui.preferences_dialog import PreferencesDialog
 from museaud.ui.system_check import SystemCheckDialog
 from museaud.ui.theme import apply_theme, current_theme_colors
 from museaud.ui.transport_bar import TransportBar
-from museaud.ui.views import VIEW_CLASSES, BeatMachineView, LibraryView, View
+from museaud.ui.views import VIEW_CLASSES, BeatMachineView, LibraryView, PlaylistsView, View
+from museaud.ui.views.playlists import PlayRequest
 from museaud.ui.widgets import StatusItem, scaled_font, separator
 
 log = logging.getLogger(__name__)
@@ -138,7 +142,9 @@ class MainWindow(QMainWindow):
             [DEFAULT_SIDEBAR_WIDTH, DEFAULT_SIZE.width() - DEFAULT_SIDEBAR_WIDTH]
         )
         self.playback = PlaybackController(app, self)
+        self.player = TrackPlayer(app, self.playback, self)
         self.transport_bar = TransportBar(self.playback, self)
+        self.transport_bar.set_player(self.player)
         central = QWidget(self)
         central.setObjectName("centralPanel")
         column = QVBoxLayout(central)
@@ -194,6 +200,7 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(0, 36))
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._sidebar_row_changed)
+        spring_load(self.sidebar, self.show_view)  # tracks held over Playlists open it
         layout.addWidget(self.sidebar, 1)
 
         footer = QLabel(f"Local profile  ·  v{__version__}", panel)
@@ -321,7 +328,16 @@ class MainWindow(QMainWindow):
             bar.show_pattern(beat_machine.pattern_to_play())
         library = self.views.get(LibraryView.view_name)
         if isinstance(library, LibraryView):
-            library.play_track_requested.connect(self.preview_track)
+            library.play_requested.connect(
+                lambda ids, start: self.player.play_ids(ids, start, "library")
+            )
+            library.queue_requested.connect(
+                lambda ids, next_up: self.player.enqueue_ids(ids, next_up=next_up)
+            )
+            self.player.play_recorded.connect(lambda _track_id: library.schedule_refresh())
+        playlists = self.views.get(PlaylistsView.view_name)
+        if isinstance(playlists, PlaylistsView):
+            playlists.play_requested.connect(self.play_request)
 
     @staticmethod
     def _output_from(preferences: Preferences, kind: str, clock: bool) -> OutputChoice:
@@ -355,6 +371,7 @@ class MainWindow(QMainWindow):
             raise ValueError(f"no view called {name!r}; views: {', '.join(self.views)}")
         view = self.views[name]
         self.stack.setCurrentWidget(view)
+        analytics.record_action("view_shown", view=name)
         row = list(self.views).index(name)
         if self.sidebar.currentRow() != row:
             self.sidebar.setCurrentRow(row)
@@ -406,9 +423,11 @@ class MainWindow(QMainWindow):
             return False
         return self.playback.play(saved.pattern)
 
-    def preview_track(self, track_id: uuid.UUID, path: str) -> None:
-        """Play a library track on the audio device (the library's double-click)."""
-        self.playback.preview_track(track_id, path)
+    def play_request(self, request: PlayRequest) -> None:
+        """Play a playlist's tracks as the queue (its Play button, Enter or a double-click)."""
+        kind, playlist_id = request.source
+        source: Source = playlist_id if kind == "playlist" else "library"
+        self.player.play_ids(request.track_ids, request.start_index, source)
 
     def _bench_changed(self, pattern: BeatPattern) -> None:
         self.playback.follow_pattern(pattern)
@@ -607,6 +626,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Save the window state, then close; a store problem is logged, never blocks quitting."""
+        self.player.close()
         self.playback.close()
         try:
             self.save_window_state()

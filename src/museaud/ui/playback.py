@@ -1,6 +1,6 @@
 """The GUI's player: one controller that owns the audio engine or the MIDI device player for the
-output the producer chose, plays the beat machine's pattern, applies live changes and previews
-library tracks.
+output the producer chose, plays the beat machine's pattern, applies live changes and plays
+library tracks for the track player (`ui/player.py`), one or the other.
 
 The built-in engine runs in a process of its own (`IsolatedAudioEngine`): Qt holds the
 interpreter while it paints, which would make an in-process audio callback miss its deadlines.
@@ -17,14 +17,12 @@ blocks, and the next Play starts the engine afresh.
 from __future__ import annotations
 
 import logging
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-import numpy.typing as npt
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from museaud.app import App
@@ -46,7 +44,7 @@ from museaud.audio.transport import (
     TransportState,
 )
 from museaud.patterns.model import BeatPattern
-from museaud.ui.tasks import BackgroundTasks, Task, TaskContext
+from museaud.ui.tasks import BackgroundTasks, TaskContext
 
 if TYPE_CHECKING:
     from museaud.audio.engine import IsolatedAudioEngine
@@ -62,7 +60,7 @@ CLOSE_TIMEOUT_S = 10.0
 STARTING_TEXT = "Starting audio…"
 OutputKind = Literal["audio", "midi"]
 PATTERN_PLAYS = frozenset({Activity.PATTERN_PENDING, Activity.PATTERN})
-PREVIEW_PLAYS = frozenset({Activity.PREVIEW_LOADING, Activity.PREVIEW})
+TRACK_PLAYS = frozenset({Activity.TRACK_LOADING, Activity.TRACK})
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ class OutputChoice:
 
 
 class PlaybackController(QObject):
-    """Plays patterns and previews on the chosen output and reports where playback is."""
+    """Plays patterns and library tracks on the chosen output and reports where playback is."""
 
     state_changed = Signal(object)
     """A TransportState, polled while playing and once when playback stops."""
@@ -97,8 +95,9 @@ class PlaybackController(QObject):
     """A message for the transport bar ("" when the last problem is gone)."""
     settings_changed = Signal(object)
     """The TransportSettings now in force (tempo shown, loop, click, feel, mix)."""
-    preview_changed = Signal(str)
-    """What the library preview plays ("" when none)."""
+    tracks_stopped = Signal()
+    """Library tracks were stopped from outside the track player (Space, a pattern, panic,
+    another output, a failure)."""
     starting_changed = Signal(bool)
     """True while the audio engine's process starts (a second or two), False once it is up."""
 
@@ -114,9 +113,8 @@ class PlaybackController(QObject):
         # starts, statistics and closes of audio engines, in the order asked (a new engine never
         # opens a device the old one still holds)
         self._engine_tasks = BackgroundTasks("museaud-audio-engine", self)
-        self._decoding = BackgroundTasks("museaud-preview-decode", self, order="newest_first")
-        self._decode: Task[npt.NDArray[np.float32]] | None = None
-        self._decoded: tuple[npt.NDArray[np.float32], str] | None = None  # waits for the engine
+        self._asked_file: tuple[int, str, float] | None = None  # waits for the engine
+        self._asked_next: tuple[int, str] | None = None
         self._midi: MidiPlayer | None = None
         self._problem = ""
         self._last_state: TransportState | None = None
@@ -159,10 +157,6 @@ class PlaybackController(QObject):
     def is_playing(self) -> bool:
         """True while a pattern plays (or waits for the engine to start)."""
         return self._activity.state in PATTERN_PLAYS
-
-    def is_previewing(self) -> bool:
-        """True while a library track loads or plays."""
-        return self._activity.state in PREVIEW_PLAYS
 
     def is_starting(self) -> bool:
         """True while the audio engine's process starts."""
@@ -220,7 +214,7 @@ class PlaybackController(QObject):
         if self._pattern is None or pattern.bpm != self._pattern.bpm:
             self._settings = replace(self._settings, bpm=None)
         self._pattern = pattern
-        self._stop_preview()
+        self._stop_tracks()
         if self._output.kind == "audio" and not self._engine_running():
             return self._play_once_started()
         try:
@@ -253,7 +247,7 @@ class PlaybackController(QObject):
         return True
 
     def toggle(self, pattern: BeatPattern | None) -> bool:
-        """Stop when a pattern or a track preview plays, else play pattern; True when it
+        """Stop when a pattern or a library track plays, else play pattern; True when it
         plays afterwards."""
         if self._activity.state is not Activity.IDLE:
             self.stop()
@@ -265,7 +259,7 @@ class PlaybackController(QObject):
 
     def stop(self) -> None:
         """Stop what plays (every sounding note ends) and record the performance figures."""
-        self._stop_preview()
+        self._stop_tracks()
         if not self.is_playing():
             return
         player = self.player()
@@ -278,7 +272,7 @@ class PlaybackController(QObject):
 
     def panic(self) -> None:
         """Stop and silence everything the output may still hold (all notes off)."""
-        self._stop_preview()
+        self._stop_tracks()
         was_playing = self.is_playing()
         for player in (self.audio_engine(), self._midi):
             if player is None:
@@ -398,7 +392,7 @@ class PlaybackController(QObject):
         player: Playback | None = None
         if activity is Activity.PATTERN:
             player = self.player()
-        elif activity is Activity.PREVIEW:
+        elif activity is Activity.TRACK:
             player = engine
         if player is None:
             self._poll.stop()
@@ -411,13 +405,10 @@ class PlaybackController(QObject):
             self.show_problem(
                 f"{state.error} — Play starts it again" if engine_gone else state.error
             )
-            self._end_preview()
+            self._end_tracks()
             self._finish(failed=player)
         elif activity is Activity.PATTERN and not state.playing:
             self._finish()
-        elif activity is Activity.PREVIEW and engine is not None and not engine.previewing:
-            self._end_preview()
-            self._poll.stop()
         return state
 
     def last_state(self) -> TransportState | None:
@@ -528,10 +519,8 @@ class PlaybackController(QObject):
         self._engine_moves(EngineEvent.STARTED)
         if self._activity.state is Activity.PATTERN_PENDING and self._pattern is not None:
             self.play(self._pattern)
-        elif self._decoded is not None:
-            frames, name = self._decoded
-            self._decoded = None
-            self._send_preview(frames, name)
+        elif self._activity.state is Activity.TRACK_LOADING:
+            self._send_file()
 
     def _engine_refused(self, engine: IsolatedAudioEngine, error: Exception) -> None:
         if engine is not self._engine:
@@ -546,7 +535,7 @@ class PlaybackController(QObject):
             self.show_problem(problem)  # (a warm-up for an output left since is no news)
         if self.is_playing():
             self._activity_moves(ActivityEvent.STOP)
-        self._end_preview()
+        self._end_tracks()
 
     def _open_midi(self) -> MidiPlayer:
         if self._midi is None:
@@ -564,7 +553,6 @@ class PlaybackController(QObject):
     def _close_engine(self, event: EngineEvent = EngineEvent.CLOSE) -> None:
         """Let the engine go: its process ends in the background (after any task in hand)."""
         engine, self._engine = self._engine, None
-        self._decoded = None
         if self._engine_state.state is not EngineState.OFF:
             self._engine_moves(event)
         if engine is not None:
@@ -578,103 +566,114 @@ class PlaybackController(QObject):
     def close(self) -> None:
         """Stop and release every device and end the audio process (the window is closing);
         waits for an engine still starting, at most CLOSE_TIMEOUT_S seconds."""
-        self._decoding.close(0.0)
         self.stop()
         self._close_midi()
         self._close_engine()
         self._engine_tasks.close(CLOSE_TIMEOUT_S, drain=True)
 
-    # library previews ---------------------------------------------------------------------------
+    # library tracks -----------------------------------------------------------------------------
 
-    def preview_track(self, track_id: uuid.UUID, path: str | Path) -> None:
-        """Play a library track on the audio device: decoded in a worker thread, then played
-        (a pattern playing stops). Problems come back through problem_changed."""
-        del track_id  # the path is what is played; the id names the track in future history
+    def play_file(self, number: int, path: str | Path, start_s: float = 0.0) -> None:
+        """Play the library track at path as track `number` from start_s on the audio device
+        (a pattern playing stops); the audio process decodes it. Where it is comes back in
+        `state_changed` (TransportState.track...); problems through problem_changed."""
         if self.is_playing():
             self.stop()
-        self._stop_preview()
-        sample_rate = (
-            self._output.sample_rate if self._output.kind == "audio" else OutputChoice().sample_rate
-        )
-        file = Path(path)
-        self._activity_moves(ActivityEvent.PREVIEW)
-        self.preview_changed.emit(f"Loading {file.name}…")
-        if not self._engine_running():
-            self._start_engine()  # while the track decodes
-        self._decode = self._decoding.submit(
-            lambda _context: _decode_preview(file, sample_rate),
-            done=lambda frames: self._play_preview(frames, file.name),
-            failed=self._preview_failed,
-        )
-
-    def _play_preview(self, frames: npt.NDArray[np.float32], name: str) -> None:
-        self._decode = None
+        self._activity_moves(ActivityEvent.TRACK)
+        self._asked_file = (number, str(path), start_s)
+        self._asked_next = None
         if self._engine_running():
-            self._send_preview(frames, name)
-            return
-        self._decoded = (frames, name)
-        if not self._start_engine():
-            self._end_preview()
+            self._send_file()
+        elif not self._start_engine():
+            self._end_tracks()
 
-    def _send_preview(self, frames: npt.NDArray[np.float32], name: str) -> None:
-        """Hand the decoded track to the engine (queued: the GUI does not wait for the many
-        megabytes to cross the pipe)."""
+    def queue_file(self, number: int, path: str | Path) -> None:
+        """Decode the track at path ahead, to play as `number` when the current one ends."""
+        self._asked_next = (number, str(path))
+        if self._activity.state is Activity.TRACK:
+            self._send_next()
+
+    def forget_next(self) -> None:
+        """Play nothing after the current track (the queue's end, or an edit changed it)."""
+        self._asked_next = None
         engine = self.audio_engine()
+        if engine is not None and self._activity.state is Activity.TRACK:
+            self._tell(engine.forget_next)
+
+    def _send_file(self) -> None:
+        """Hand the track asked for (and the next one) to the running engine."""
+        engine, asked = self.audio_engine(), self._asked_file
+        if asked is None:
+            return
         try:
             if engine is None:
                 raise PlaybackUnavailableError("the audio engine has not started")
-            engine.play_audio(frames)
-        except (PlaybackUnavailableError, TransportError) as error:
-            self._end_preview()
+            engine.play_file(*asked)
+        except PlaybackUnavailableError as error:
             self.show_problem(str(error))
+            self._end_tracks()
             if not self._engine_running():
                 self._close_engine(EngineEvent.FAILED)
             return
-        self._activity_moves(ActivityEvent.PREVIEW_SENT)
+        self._asked_file = None
+        self._activity_moves(ActivityEvent.TRACK_SENT)
         self.show_problem("")
-        self.preview_changed.emit(name)
+        self._send_next()
         self._poll.start()
 
-    def _preview_failed(self, error: Exception) -> None:
-        self._decode = None
-        self._end_preview()
-        self.show_problem(str(error))
+    def _send_next(self) -> None:
+        engine, asked = self.audio_engine(), self._asked_next
+        if engine is None or asked is None:
+            return
+        self._asked_next = None
+        self._tell(lambda: engine.queue_file(*asked))
 
-    def _stop_preview(self) -> None:
-        """Stop the track preview, loading or playing."""
-        if not self.is_previewing():
+    def seek_track(self, number: int, seconds: float) -> None:
+        """Move track `number` to seconds from its start."""
+        engine = self.audio_engine()
+        if engine is not None and self._activity.state is Activity.TRACK:
+            self._tell(lambda: engine.seek_track(number, seconds))
+
+    def pause_track(self, paused: bool) -> None:
+        """Hold the library track where it is (True) or play it on (False)."""
+        engine = self.audio_engine()
+        if engine is not None and self._activity.state is Activity.TRACK:
+            self._tell(engine.pause_track if paused else engine.resume_track)
+
+    def stop_track(self) -> None:
+        """Stop the library track: the track player's own stop (no tracks_stopped)."""
+        self._stop_tracks(tell_player=False)
+
+    def _tell(self, command: Callable[[], None]) -> None:
+        """Send a command to the engine; a gone engine is shown (the poll ends the play)."""
+        try:
+            command()
+        except PlaybackUnavailableError as error:
+            self.show_problem(str(error))
+
+    def is_playing_tracks(self) -> bool:
+        """True while library tracks play, are paused or wait for the engine."""
+        return self._activity.state in TRACK_PLAYS
+
+    def _stop_tracks(self, *, tell_player: bool = True) -> None:
+        """Stop the library track, waiting or playing; with tell_player, tracks_stopped says
+        it was stopped from outside (Space, a pattern, panic, another output)."""
+        if not self.is_playing_tracks():
             return
         engine = self.audio_engine()
         if engine is not None:
-            try:
-                engine.stop_audio()
-            except PlaybackUnavailableError as error:
-                self.show_problem(str(error))
-        self._end_preview()
+            self._tell(engine.stop_track)
+        self._end_tracks(tell_player=tell_player)
 
-    def _end_preview(self) -> None:
-        """Forget the preview (its decoding too), once stopped, ended or failed."""
-        if not self.is_previewing():
+    def _end_tracks(self, *, tell_player: bool = True) -> None:
+        """Forget the tracks asked for, once stopped or failed."""
+        if not self.is_playing_tracks():
             return
-        if self._decode is not None:
-            self._decode.cancel()
-            self._decode = None
-        self._decoded = None
+        self._asked_file = None
+        self._asked_next = None
         self._activity_moves(ActivityEvent.STOP)
-        self.preview_changed.emit("")
-
-
-def _decode_preview(path: Path, sample_rate: int) -> npt.NDArray[np.float32]:
-    """The track's frames for the preview; PreviewError (or a message naming the file)."""
-    from museaud.audio.preview import PreviewError, load_preview  # noqa: PLC0415
-
-    try:
-        return load_preview(path, sample_rate)
-    except PreviewError:
-        raise
-    except Exception as error:  # a decoder bug: say which file, keep the trace in the log
-        log.exception("preview of %s failed", path)
-        raise PreviewError(path, f"could not be decoded ({error})") from error
+        if tell_player:
+            self.tracks_stopped.emit()
 
 
 def _metrics_failed(error: Exception) -> None:

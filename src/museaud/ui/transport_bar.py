@@ -1,6 +1,7 @@
 """The transport bar across the top of the main window: play/stop (Space), panic, position,
 tempo, loop, click, feel and master volume; where the sound goes (an audio device with its buffer
-size, or a MIDI port with optional clock); and how the engine copes (CPU load and xruns).
+size, or a MIDI port with optional clock); and how the engine copes (CPU load and xruns). Under
+them, once library tracks play, the now-playing strip (`ui/now_playing.py`).
 
 The bar drives a `PlaybackController` and shows what it reports. With no audio device or no
 MIDI port it says so in plain words under the controls, and everything else keeps working.
@@ -33,7 +34,9 @@ from museaud.audio.devices import AudioDevices, MidiPorts
 from museaud.audio.transport import TransportSettings, TransportState
 from museaud.patterns.model import BEAT_BPM_MAX, BEAT_BPM_MIN, BeatPattern
 from museaud.ui.glyphs import glyph_icon, glyph_pixmap
+from museaud.ui.now_playing import NowPlayingStrip
 from museaud.ui.playback import STARTING_TEXT, OutputChoice, PlaybackController
+from museaud.ui.player import TrackPlayer
 from museaud.ui.theme import ThemeColors, current_theme_colors
 from museaud.ui.widgets import ElidedLabel, scaled_font
 
@@ -149,7 +152,7 @@ class TransportBar(QFrame):
         self._midi = MidiPorts()
         self._choice = controller.output
         self._updating = False
-        self._preview = ""
+        self.now_playing: NowPlayingStrip | None = None
 
         self.play_action = QAction("Play", self)
         self.play_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
@@ -348,6 +351,7 @@ class TransportBar(QFrame):
         layout.setSpacing(3)
         layout.addLayout(controls)
         layout.addWidget(self.message_row)
+        self._layout = layout
 
         self.rescan_button.clicked.connect(self._rescan_clicked)
         self._rescan: Callable[[], None] = lambda: None
@@ -355,7 +359,6 @@ class TransportBar(QFrame):
         controller.playing_changed.connect(self._playing_changed)
         controller.problem_changed.connect(lambda _text: self._refresh_message())
         controller.settings_changed.connect(self._settings_changed)
-        controller.preview_changed.connect(self._preview_changed)
         controller.starting_changed.connect(self._starting_changed)
         self._show_output_controls()
         self._playing_changed(controller.is_playing())
@@ -383,6 +386,13 @@ class TransportBar(QFrame):
     def set_pattern_source(self, source: PatternSource) -> None:
         """What Play plays: a function giving the pattern on the bench (or None)."""
         self._pattern_source = source
+
+    def set_player(self, player: TrackPlayer) -> NowPlayingStrip:
+        """Show the track player's now-playing strip under the controls."""
+        strip = NowPlayingStrip(player, self)
+        self._layout.insertWidget(1, strip)
+        self.now_playing = strip
+        return strip
 
     def set_rescan(self, rescan: Callable[[], None]) -> None:
         """What the ⟳ button does: look for devices again (the window then calls set_outputs)."""
@@ -520,7 +530,7 @@ class TransportBar(QFrame):
             self.xrun_label.setProperty("state", "warning" if state.xruns else "normal")
             self.xrun_label.style().unpolish(self.xrun_label)
             self.xrun_label.style().polish(self.xrun_label)
-        if state.playing and pattern is not None and not self._preview:
+        if state.playing and pattern is not None and self.controller.is_playing():
             loop = f" · loop {state.loops + 1}" if state.loops else ""
             self.playing_label.setText(f"{pattern.title}{loop}")
 
@@ -534,7 +544,7 @@ class TransportBar(QFrame):
         self.play_button.setProperty("playing", playing)
         self.play_button.style().unpolish(self.play_button)
         self.play_button.style().polish(self.play_button)
-        if not playing and not self._preview and not self.controller.is_starting():
+        if not playing and not self.controller.is_starting():
             pattern = self.controller.pattern
             self.playing_label.setText(pattern.title if pattern is not None else "Stopped")
             if self.controller.last_state() is None:
@@ -549,23 +559,12 @@ class TransportBar(QFrame):
                 "The audio engine starts in a process of its own; what you asked for plays "
                 "as soon as it is up"
             )
-        elif self._preview:
-            self._preview_changed(self._preview)
         else:
             self.playing_label.setToolTip("")
             self._playing_changed(self.controller.is_playing())
             pattern = self.controller.pattern
             if self.controller.is_playing() and pattern is not None:
                 self.playing_label.setText(pattern.title)
-
-    def _preview_changed(self, text: str) -> None:
-        self._preview = text
-        if text:
-            self.playing_label.setText(f"Preview · {text}")
-            self.playing_label.setToolTip(text)
-            self.position_label.setText("▶")
-        else:
-            self._playing_changed(self.controller.is_playing())
 
     def show_pattern(self, pattern: BeatPattern | None) -> None:
         """Show the pattern that Play would play (its title and tempo) while stopped."""
@@ -683,6 +682,8 @@ class TransportBar(QFrame):
         self._playing_changed(self.controller.is_playing())
         self._fill_outputs()
         self.load_meter.update()
+        if self.now_playing is not None:
+            self.now_playing.refresh_theme()
 
 
 def _stylesheet(c: ThemeColors) -> str:

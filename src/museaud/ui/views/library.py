@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMenu,
     QPushButton,
@@ -57,6 +58,8 @@ from museaud.library.facets import Facet, genre_counts, tag_counts
 from museaud.library.query import QueryError, parse_query
 from museaud.library.search import key_of_track, rows_for_keys
 from museaud.library.similarity import similar_tracks
+from museaud.playlists.errors import PlaylistError
+from museaud.playlists.service import add_tracks, create_playlist, list_playlists
 from museaud.ui.library.columns import COLUMN_KEYS, COLUMNS, column_by_key
 from museaud.ui.library.detail_pane import DetailPane
 from museaud.ui.library.filter_panel import PANEL_WIDTH, FilterPanel
@@ -65,6 +68,7 @@ from museaud.ui.library.query_box import QueryBox
 from museaud.ui.library.reader import StoreReader
 from museaud.ui.library.similar_panel import SimilarPanel
 from museaud.ui.library.table import TrackTable
+from museaud.ui.playlists.menus import add_to_playlist_menu
 from museaud.ui.views.base import EmptyState, EmptyStateView
 from museaud.ui.widgets import waiting
 
@@ -89,9 +93,11 @@ class LibraryView(EmptyStateView):
     subtitle = "Your tracks, analysed for tempo, key, loudness and structure."
     glyph = "library"
 
-    play_track_requested = Signal(uuid.UUID, str)
-    """Double-click or Enter on a track whose file exists: its id and path, for the audio
-    engine."""
+    play_requested = Signal(object, int)
+    """Double-click or Enter on a track whose file exists: the selection's track ids (or the
+    track's alone) and where the clicked one is, for the track player to play as the queue."""
+    queue_requested = Signal(object, bool)
+    """Play Next (True) or Add to Queue (False) on the selection: its track ids."""
     detail_loaded = Signal()
     """The detail pane shows a freshly read track."""
     facets_loaded = Signal()
@@ -246,6 +252,8 @@ class LibraryView(EmptyStateView):
         table.setSortingEnabled(True)
         table.doubleClicked.connect(self._play_index)
         table.play_requested.connect(self._play_index)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._track_menu)
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         table.selectionModel().currentRowChanged.connect(self._current_changed)
         return table
@@ -624,6 +632,61 @@ class LibraryView(EmptyStateView):
         self._reload_detail()
         return True
 
+    # playlists ------------------------------------------------------------------------------
+
+    def track_menu(self) -> QMenu:
+        """The table's context menu: Add to Playlist ▸ for the selected tracks."""
+        menu = QMenu(self)
+        menu.addAction(
+            "Play Next", lambda: self.queue_requested.emit(self.selected_track_ids(), True)
+        )
+        menu.addAction(
+            "Add to Queue", lambda: self.queue_requested.emit(self.selected_track_ids(), False)
+        )
+        menu.addSeparator()
+        with self.app.session() as session:
+            playlists = list_playlists(session)
+        menu.addMenu(
+            add_to_playlist_menu(
+                menu,
+                playlists,
+                self.add_selection_to_playlist,
+                lambda: self.add_selection_to_playlist(None),
+            )
+        )
+        menu.setEnabled(bool(self.selected_rows()))
+        return menu
+
+    def _track_menu(self, position: QPoint) -> None:
+        if not self.selected_rows():
+            return
+        menu = self.track_menu()
+        menu.exec(self.table.viewport().mapToGlobal(position))
+        menu.deleteLater()
+
+    def add_selection_to_playlist(
+        self, playlist_id: uuid.UUID | None, name: str | None = None
+    ) -> int:
+        """Add the selected tracks to the end of a playlist (None: a new one, named name or
+        as asked); returns how many were added."""
+        track_ids = self.selected_track_ids()
+        if not track_ids:
+            return 0
+        if playlist_id is None and name is None:
+            asked, ok = QInputDialog.getText(self, "New Playlist", "Name:", text="New playlist")
+            if not ok or not asked.strip():
+                return 0
+            name = asked.strip()
+        try:
+            with waiting(), self.app.session() as session:
+                target = playlist_id or create_playlist(session, name or "New playlist").id
+                added = add_tracks(session, target, track_ids)
+        except PlaylistError as error:
+            self.count_label.setText(str(error))
+            return 0
+        self.count_label.setText(f"Added {added} track{'s' if added != 1 else ''} to the playlist")
+        return added
+
     # playing --------------------------------------------------------------------------------
 
     def _play_index(self, index: QModelIndex) -> None:
@@ -631,7 +694,8 @@ class LibraryView(EmptyStateView):
             self.play_row(index.row())
 
     def play_row(self, row: int) -> bool:
-        """Ask for the track in row to be played; False (and a word why) when its file is gone."""
+        """Ask for the selection to be played from the track in row (that track alone when it
+        is not among several selected); False (and a word why) when its file is gone."""
         found = self.model.rows_now([row])
         if not found:
             return False
@@ -640,5 +704,9 @@ class LibraryView(EmptyStateView):
         if not Path(path).is_file():
             self.count_label.setText(f"Cannot play: {Path(path).name} is missing")
             return False
-        self.play_track_requested.emit(uuid.UUID(track["id"]), path)
+        rows = self.selected_rows()
+        if row not in rows or len(rows) < 2:
+            rows = [row]
+        ids = [uuid.UUID(str(found_row["id"])) for found_row in self.model.rows_now(rows)]
+        self.play_requested.emit(ids, ids.index(uuid.UUID(track["id"])))
         return True
