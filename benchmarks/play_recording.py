@@ -96,10 +96,10 @@ def _recording(app: App, track_ids: list[uuid.UUID], stop: threading.Event) -> l
 
 
 def _row(name: str, stats: EngineStats, note: str) -> str:
+    p50, p99 = (100 * value / stats.period_ms for value in (stats.p50_ms, stats.p99_ms))
     return (
         f"{name:<34} {stats.callbacks:>9} {stats.xruns:>6} {stats.late:>6} "
-        f"{100 * stats.p50_ms / stats.period_ms:>6.1f}% {100 * stats.p99_ms / stats.period_ms:>6.1f}% "
-        f"{stats.max_ms:>7.3f}  {note}"
+        f"{p50:>6.1f}% {p99:>6.1f}% {stats.max_ms:>7.3f}  {note}"
     )
 
 
