@@ -43,8 +43,9 @@ SALSA_2_3 = {
     "cowbell": "M. N. M. NN | M. NN M. NN",
     # tumbao: heel-toe, slap on 2, heel-toe, open tones on 4 and the & of 4
     "conga": "HT ST HT OO | HT ST HT OO",
-    # martillo: macho on the beats, thumb between, hembra on 4
-    "bongo": "Xt Xt Xt Ot | Xt Xt Xt Ot",
+    # martillo: macho finger strokes on 1 and 3, an open macho tone on 2, thumb between,
+    # hembra on 4
+    "bongo": "Xt At Xt Ot | Xt At Xt Ot",
     # cáscara 2-3: 1 2 3 3& 4& | 1 2 2& 3& 4&
     "timbales": "C. C. cC .c | C. cC .C .c",
     # güiro: long on 1 and 3, short-short after
@@ -68,7 +69,8 @@ def test_salsa_other_programs_are_the_documented_rhythms() -> None:
         ("clave", "Rumba clave"): ".. x. x. .. | x. .x .. .x",
         ("conga", "Tumbao marking the clave"): "HT ST HT OO | HT ST HT O.",
         ("conga", "Tumbao on two drums"): "HT ST HT OO | HT ST HT LL",
-        ("conga", "Tumbao with the bombo on the tumba"): "HT ST HT OO | HT SL HT OO",
+        # the bombo: the tumba on the & of 2 and on 3 of the 3-side
+        ("conga", "Tumbao with the bombo on the tumba"): "HT ST HT OO | HT SL LT OO",
         ("cowbell", "Bongo bell, both bars alike"): "M. NN M. NN | M. NN M. NN",
         # mambo bell 2-3: 1 2 3 3& 4 4& | 1& 2 2& 3 4 4&, two mouth then two neck strokes
         ("timbales", "Mambo bell (contra campana)"): "M. M. NN MM | .N NM M. NN",
@@ -118,6 +120,29 @@ def test_three_two_is_two_three_rotated_by_a_bar() -> None:
                 assert program_after == program_before
 
 
+def test_three_two_montuno_keeps_the_chords_in_order_with_i_on_the_three_side() -> None:
+    # the bars trade rhythms, the chords keep their order: 3-2 starts on I, not on V
+    three_two = build_pattern("salsa", clave="3-2")
+    by_step: dict[int, list[int]] = {}
+    for note in three_two.part("piano").notes:
+        by_step.setdefault(note.step, []).append(note.pitch)
+    assert by_step == {
+        1: [60, 72],  # C in octaves, on the 3-side's rhythm
+        3: [64, 67],  # E G
+        5: [65, 77],  # F, anticipating IV
+        7: [69, 72],  # A C
+        8: [67, 79],  # G in octaves on the 2-side's 1
+        10: [71, 74],  # B D
+        11: [65, 77],  # F
+        13: [69, 72],  # A C
+        15: [60, 72],  # C, anticipating I
+    }
+    tres = build_pattern("son montuno", clave="3-2").part("tres").notes
+    assert sorted(n.pitch for n in tres if n.step == min(m.step for m in tres)) == [64, 72]
+    # the bass's rhythm is the same in both bars, so its line is the same in both directions
+    assert three_two.part("bass").notes == build_pattern("salsa").part("bass").notes
+
+
 def test_parts_that_are_the_same_in_both_bars_do_not_follow_the_clave() -> None:
     salsa = build_pattern("salsa")
     follows = {part.instrument: part.follows_clave for part in salsa.parts}
@@ -144,7 +169,7 @@ def test_turning_the_clave_twice_gives_the_pattern_back() -> None:
 def test_son_montuno_mambo_and_cha_cha() -> None:
     son = build_pattern("son montuno")
     assert line(son, "clave") == ".. x. x. .. | x. .x .. x."
-    assert line(son, "bongo") == "Xt Xt Xt Ot | Xt Xt Xt Ot"
+    assert line(son, "bongo") == "Xt At Xt Ot | Xt At Xt Ot"
     assert line(son, "maracas") == "X. xx X. xx | X. xx X. xx"
     assert line(son, "tres") == "x. xx .x xx | .x .x .x .x"
     assert not son.part("cowbell").enabled
@@ -156,7 +181,8 @@ def test_son_montuno_mambo_and_cha_cha() -> None:
     chacha = build_pattern("cha-cha-chá")
     assert chacha.clave is None
     assert line(chacha, "timbale_bell") == "M. N. M. N. | M. N. M. N."  # bell on the beats
-    assert line(chacha, "guiro") == "L. L. L. SS | L. L. L. SS"
+    # long on 1 and 3, short on 2, the & of 2, 4 and the & of 4 (MMA chacha.mma)
+    assert line(chacha, "guiro") == "L. SS L. SS | L. SS L. SS"
     assert line(chacha, "conga") == "HT ST HT OO | HT ST HT OO"
     assert line(chacha, "timbales") == ".. .D .. LL | .. .D .. LL"  # the cha-cha on 4 and 4&
     assert line(chacha, "bass") == "x. .. x. xx | x. .. x. xx"
@@ -168,8 +194,9 @@ def test_merengue_guira_and_tambora() -> None:
     assert merengue.clave is None
     # güira: long scrape then two short ones on every beat, beat 2 of each 2/4 bar accented
     assert line(merengue, "guira") == "L.ss A.ss L.ss A.ss | L.ss A.ss L.ss A.ss"
-    # tambora: slap, rim, slap, open; the repique runs five strokes from 4 into the next 1
-    assert line(merengue, "tambora") == "S..R S.O. S..R OOOO | S..R S.O. S..R OOOO"
+    # tambora: slap, rim, slap, open; the repique runs five strokes from 4 into the next 1,
+    # hand and stick alternating (S O S O, then the hand's S on 1)
+    assert line(merengue, "tambora") == "S..R S.O. S..R SOSO | S..R S.O. S..R SOSO"
     tambora = INSTRUMENTS["tambora"]
     first_beats = merengue.part("tambora").notes[:4]
     assert [n.pitch for n in first_beats] == [
@@ -178,7 +205,57 @@ def test_merengue_guira_and_tambora() -> None:
         tambora.stroke("slap"),
         tambora.stroke("open"),
     ]
+    repique = [n.pitch for n in merengue.part("tambora").notes if 12 <= n.step < 16]
+    assert repique == [tambora.stroke(s) for s in ("slap", "open", "slap", "open")]
     assert line(merengue, "bass") == "x... x... x... x... | x... x... x... x..."
+
+
+def test_merengue_cites_salsanor_only_where_it_shows_the_notes() -> None:
+    merengue = flavor("merengue")
+    bass = {p.name: p for p in merengue.part("bass").programs}
+    salsanor = [p for p in bass.values() if "salsanor" in p.sources]
+    assert [p.name for p in salsanor] == ["SalsaNor's 1-5-1-5-4-1-4 (I–IV)"]
+    # C G C G | F C F on the beats, the last F held
+    assert [(n.step, n.pitch) for n in salsanor[0].notes] == [
+        (0, 36),
+        (4, 43),
+        (8, 36),
+        (12, 43),
+        (16, 41),
+        (20, 36),
+        (24, 41),
+    ]
+    assert all("salsanor" not in p.sources for p in merengue.part("piano").programs)
+    tambora = {p.name: p.sources for p in merengue.part("tambora").programs}
+    assert "salsanor" not in tambora["Derecho with the repique"]
+    cited = {p.name for p in flavor("reggaeton").part("kick").programs if p.sources}
+    assert "Every beat, pickup into the next bar" not in cited
+    bell = flavor("cha-cha-chá").part("timbale_bell").programs[0]
+    assert bell.name == "Quarter notes, mouth on 1 and 3" and not bell.sources
+    bombo = flavor("salsa").part("conga").programs[3]
+    assert bombo.sources == ("salsanor",)
+    document = (ROOT / "docs" / "rhythms.md").read_text(encoding="utf-8")
+    assert "note for note" not in document
+
+
+def test_rumba_guaguanco() -> None:
+    rumba = build_pattern("rumba")
+    assert rumba.clave == "3-2"
+    assert 100 <= rumba.bpm <= 120
+    # 3-2 rumba clave: 1, the & of 2, the & of 4 | 2, 3
+    assert line(rumba, "clave") == "x. .x .. .x | .. x. x. .."
+    # palitos: the cáscara figure, the clave's strokes accented
+    assert line(rumba, "cata") == "X. xX .x .X | x. X. Xx .x"
+    assert line(rumba, "salidor") == "HT HT HT O. | HT HT HT O."
+    # tres dos: the slap on the & of 2 of the 3-side, open tones on 1 and the & of 2 of the 2-side
+    assert line(rumba, "tres_dos") == "HT TS HT HT | OT HO HT HT"
+    assert line(rumba, "quinto") == "HT HT HT .. | HT HT HS .O"
+    assert not rumba.part("quinto").enabled
+    assert line(rumba, "shekere") == "X. x. X. x. | X. x. X. x."
+    clave_steps = {n.step for n in rumba.part("clave").notes}
+    accented = {n.step for n in rumba.part("cata").notes if n.pitch == 76}
+    assert accented == clave_steps  # one stick plays the clave
+    assert line(build_pattern("rumba", clave="2-3"), "clave") == ".. x. x. .. | x. .x .. .x"
 
 
 def test_bachata_and_bossa_nova() -> None:
@@ -192,6 +269,9 @@ def test_bachata_and_bossa_nova() -> None:
     assert line(bossa, "snare") == "r. .r .. r. | .. r. .r .."
     assert line(bossa, "kick") == "x. .x x. .x | x. .x x. .x"
     assert line(build_pattern("bossa nova", clave="2-3"), "snare") == ".. r. .r .. | r. .r .. r."
+    # the stroke that moves (3 to the & of 3) is on the 2-side
+    about = flavor("bossa nova").part("snare").programs[0].about
+    assert "last stroke of the 2-side" in about and "3-side" not in about
 
 
 KITS = {
@@ -244,7 +324,7 @@ def test_dembow_snare_is_the_tresillo_over_the_kick() -> None:
 
 def test_the_issue_flavours_are_all_there() -> None:
     names = {f.name for f in FLAVORS.values()}
-    required = {"Salsa", "Merengue", "Cha-cha-chá", "Son montuno", "Bachata"}
+    required = {"Salsa", "Merengue", "Cha-cha-chá", "Son montuno", "Bachata", "Rumba"}
     required |= {"House", "Hip-hop", "Rock", "Funk", "Reggaeton"}
     assert required <= names
 
@@ -336,18 +416,41 @@ def test_builds_refuse_what_does_not_fit() -> None:
         with_clave(build_pattern("rock"), "3-2")
 
 
+def test_strokes_a_listener_tells_apart_have_keys_of_their_own() -> None:
+    salsa = build_pattern("salsa")
+    conga = INSTRUMENTS["conga"]
+    heel, tip, slap = salsa.part("conga").notes[:3]
+    # the tumbao's heel, toe and slap are three strokes, not one key at three velocities
+    assert (heel.pitch, tip.pitch, slap.pitch) == (
+        conga.stroke("heel"),
+        conga.stroke("tip"),
+        conga.stroke("slap"),
+    )
+    assert len({heel.pitch, tip.pitch, slap.pitch, conga.stroke("open")}) == 4
+    # the cáscara is a stick on the shell, not the macho's head
+    timbales = INSTRUMENTS["timbales"]
+    assert timbales.stroke("cascara") not in (timbales.stroke("high"), timbales.stroke("low"))
+    assert {n.pitch for n in salsa.part("timbales").notes} == {timbales.stroke("cascara")}
+    # the mambo bell and the bongo bell are two bells: the Mambo's interlocking bells are heard
+    mambo = build_pattern("mambo")
+    bongo_bell = {n.pitch for n in mambo.part("cowbell").notes}
+    mambo_bell = {n.pitch for n in mambo.part("timbales").notes}
+    assert bongo_bell == {56}  # GM cowbell
+    assert mambo_bell == {67, 68}  # GM agogos: neck high, mouth low
+    assert not bongo_bell & mambo_bell
+    assert INSTRUMENTS["timbale_bell"].stroke("mouth") == timbales.stroke("bell_mouth")
+
+
 def test_strokes_sharing_a_key_read_back_by_velocity() -> None:
     salsa = build_pattern("salsa")
-    conga = salsa.part("conga")
-    heel, tip, slap = conga.notes[:3]
-    muted = INSTRUMENTS["conga"].stroke("slap")
-    assert heel.pitch == tip.pitch == slap.pitch == muted
-    assert heel.velocity > tip.velocity
-    assert slap.velocity > heel.velocity
-    loud = conga.with_notes([Note(0, muted, 120)])
-    soft = conga.with_notes([Note(0, muted, 30)])
-    assert grid(loud, salsa).startswith("S.")
-    assert grid(soft, salsa).startswith("T.")
+    bongo = salsa.part("bongo")
+    finger, _, open_tone = bongo.notes[:3]
+    assert finger.pitch == open_tone.pitch == INSTRUMENTS["bongo"].stroke("high_open")
+    assert open_tone.velocity > finger.velocity
+    key = INSTRUMENTS["bongo"].stroke("finger")
+    assert grid(bongo.with_notes([Note(0, key, 125)]), salsa).startswith("A.")
+    assert grid(bongo.with_notes([Note(0, key, 98)]), salsa).startswith("X.")
+    assert grid(bongo.with_notes([Note(0, key, 40)]), salsa).startswith("t.")
 
 
 def test_the_document_is_generated_from_the_code() -> None:

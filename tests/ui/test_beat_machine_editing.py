@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from museaud.patterns.flavors import build_pattern
 from museaud.patterns.model import BeatPattern, Note, Part, Program
 from museaud.ui.beat_machine import editing
@@ -44,6 +46,17 @@ def test_a_pitched_part_is_not_cycled() -> None:
     pattern = one_part("bass", (Note(0, 36, 100, 4),))
 
     assert editing.cycle_stroke(pattern, 0, 0) == pattern
+
+
+def test_a_pitched_note_is_named_as_it_sounds_in_the_key() -> None:
+    tonic = Note(0, 36, 100, 4)  # written C2: the tonic of whatever key the pattern is in
+    pattern = one_part("bass", (tonic,))
+
+    bb_minor = replace(pattern, key_note=10, scale="minor")
+    assert editing.sounding_name(bb_minor, bb_minor.parts[0], tonic) == "Bb2"
+    f_sharp = replace(pattern, key_note=6, scale="major")
+    third = Note(0, 40, 100)  # written E2, the third
+    assert editing.sounding_name(f_sharp, f_sharp.parts[0], third) == "A#2"
 
 
 def test_toggling_inside_a_long_note_cuts_it_there() -> None:

@@ -353,7 +353,7 @@ def _membrane(
 
 def _timbale(voice: _Voice, pitch: float, decay: float) -> Signal:
     """A timbal: a thin, tight head over a steel shell, so a bright head tone with the shell's
-    inharmonic ring and the stick's crack on top (the same key plays the cascara on the shell)."""
+    inharmonic ring and the stick's crack on top (the cáscara on the shell is _shell)."""
     head = _membrane(voice, pitch, decay, slap=0.5, overtones=0.8, bend=1.02)
     f = pitch * voice.tune
     shell = _modes(
@@ -552,7 +552,7 @@ _DRUM_KEYS: dict[int, _Recipe] = {
     62: lambda v: _membrane(v, 215.0, 0.035, slap=1.6, overtones=0.9),  # mute / slap conga
     63: lambda v: _membrane(v, 205.0, 0.16),  # open conga
     64: lambda v: _membrane(v, 160.0, 0.2),  # low conga (tumba)
-    65: lambda v: _timbale(v, 370.0, 0.18),  # high timbale (also its shell: the cascara)
+    65: lambda v: _timbale(v, 370.0, 0.18),  # high timbale
     66: lambda v: _timbale(v, 260.0, 0.22),  # low timbale
     67: lambda v: _bell(v, 910.0, 1240.0, 0.3, body=0.8),  # high agogo
     68: lambda v: _bell(v, 640.0, 880.0, 0.35, body=0.8),  # low agogo
@@ -577,10 +577,50 @@ _DRUM_KEYS: dict[int, _Recipe] = {
     87: lambda v: _tom(v, 55.0, decay=0.8, bend=1.2),  # open surdo
 }
 
+
+def _heel(voice: _Voice) -> Signal:
+    """A hand drum's heel (palm) stroke: a soft, dull thump of the head, no ring."""
+    return _membrane(voice, 150.0, 0.025, overtones=0.15, bend=1.0)
+
+
+def _tip(voice: _Voice) -> Signal:
+    """A hand drum's toe (fingertips) stroke: a light, short tap near the rim."""
+    return _membrane(voice, 240.0, 0.018, overtones=0.5, bend=1.0)
+
+
+def _shell(voice: _Voice) -> Signal:
+    """A stick on a timbal's steel shell (the cáscara): a dry click with the shell's ring."""
+    f = 1900.0 * voice.tune
+    tone = _modes(voice, [f, f * 1.52, f * 2.31], [1.0, 0.6, 0.3], [0.03, 0.02, 0.012], 0.25)
+    knock = _band(voice, voice.noise(0.004), 2000.0, 10000.0) * _decay(voice, 0.004, 0.0008)
+    tone[: len(knock)] += 0.4 * knock
+    return tone
+
+
+def _mambo_bell(voice: _Voice, neck: bool) -> Signal:
+    """The timbalero's bell, smaller and higher than the bongo bell: open at the mouth, a short
+    closed 'tink' at the neck."""
+    if neck:
+        return _bell(voice, 1040.0, 1560.0, 0.08, body=0.3)
+    return _bell(voice, 780.0, 1170.0, 0.22)
+
+
 # Instruments whose stroke on a shared GM key sounds unlike the generic key.
 _STROKES: dict[tuple[str, int], _Recipe] = {
     ("timbale_bell", 56): lambda v: _bell(v, 780.0, 1170.0, 0.22),  # smaller, higher mambo bell
     ("timbales", 56): lambda v: _bell(v, 780.0, 1170.0, 0.22),
+    ("timbale_bell", 68): lambda v: _mambo_bell(v, neck=False),
+    ("timbale_bell", 67): lambda v: _mambo_bell(v, neck=True),
+    ("timbales", 68): lambda v: _mambo_bell(v, neck=False),
+    ("timbales", 67): lambda v: _mambo_bell(v, neck=True),
+    ("timbales", 76): _shell,  # the cáscara
+    ("cata", 76): lambda v: _wood(v, 1500.0, 0.03),  # sticks on the bamboo
+    ("cata", 77): lambda v: _wood(v, 1300.0, 0.025),
+    ("salidor", 64): lambda v: _membrane(v, 140.0, 0.22),
+    ("quinto", 63): lambda v: _membrane(v, 260.0, 0.13),
+    ("quinto", 62): lambda v: _membrane(v, 270.0, 0.03, slap=1.7, overtones=0.9),
+    **{(drum, 88): _heel for drum in ("conga", "salidor", "tres_dos", "quinto")},
+    **{(drum, 89): _tip for drum in ("conga", "salidor", "tres_dos", "quinto")},
     ("shaker", 70): lambda v: _shaker(v, 0.1, low=4000.0, grains=0.5),
     ("guira", 70): lambda v: _scrape(v, 0.05, teeth=220.0, low=5000.0, high=14000.0),
     ("tambora", 48): lambda v: _membrane(v, 150.0, 0.14, overtones=0.5, bend=1.1),

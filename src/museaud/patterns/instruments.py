@@ -4,6 +4,13 @@ Percussion plays on MIDI channel 10 (index 9) with one GM drum key per stroke (a
 slap and mute are three keys). Pitched instruments (bass, piano, …) have a GM program and play
 their notes transposed to the pattern's key. Where GM has no sound of its own (güira, tambora
 strokes), the nearest GM sound is used and the table says which.
+
+Strokes a listener must tell apart get keys of their own, so the built-in voices and a recorded
+kit can give each its sound: the timbalero's bells (mambo bell, cha-cha bell) play the GM agogos,
+mouth on the low one and neck on the high one, apart from the bongocero's cowbell (56); the cáscara
+plays the high wood block (76), a stick on the shell, apart from the timbal's head (65). GM has no
+conga heel or toe (fingertips): they take the keys above the GM2 kit, MUSEAUD_HEEL and MUSEAUD_TIP,
+which a GM synthesiser leaves silent (the strokes are felt more than heard).
 """
 
 from __future__ import annotations
@@ -11,6 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DRUM_CHANNEL = 9
+
+MUSEAUD_HEEL = 88
+"""The hand drums' heel (palm) stroke: no GM sound, the first key above the GM2 kit."""
+MUSEAUD_TIP = 89
+"""The hand drums' toe (fingertips) stroke: no GM sound."""
 
 
 @dataclass(frozen=True)
@@ -132,24 +144,69 @@ INSTRUMENTS: dict[str, Instrument] = {
         # Afro-Cuban and Dominican percussion
         _percussion("clave", "Clave", hit=75),
         _percussion("cowbell", "Campana (bongo bell)", mouth=56, neck=56),
-        _percussion("timbale_bell", "Timbale bell (mambo bell)", bell=56, mouth=56, neck=56),
+        # the timbalero's bell: GM's agogos, so it is heard apart from the bongo bell (56)
+        _percussion("timbale_bell", "Timbale bell (mambo bell)", bell=68, mouth=68, neck=67),
         _percussion(
-            "bongo", "Bongó", high=60, low=61, high_slap=60, low_open=61, finger=60, thumb=60
+            "bongo",
+            "Bongó",
+            high=60,
+            low=61,
+            high_slap=60,
+            low_open=61,
+            finger=60,
+            thumb=60,
+            high_open=60,
         ),
-        # heel and tip have no GM sound: they play the muted conga key softly (NOTATION)
         _percussion(
-            "conga", "Congas (tumbadora)", open=63, slap=62, mute=62, low_open=64, heel=62, tip=62
+            "conga",
+            "Congas (tumbadora)",
+            open=63,
+            slap=62,
+            mute=62,
+            low_open=64,
+            heel=MUSEAUD_HEEL,
+            tip=MUSEAUD_TIP,
         ),
+        # the three drums of the rumba, lowest to highest
+        _percussion(
+            "salidor",
+            "Salidor (tumba)",
+            open=64,
+            slap=62,
+            muted=62,
+            heel=MUSEAUD_HEEL,
+            tip=MUSEAUD_TIP,
+        ),
+        _percussion(
+            "tres_dos",
+            "Tres dos (segundo)",
+            open=63,
+            slap=62,
+            muted=62,
+            heel=MUSEAUD_HEEL,
+            tip=MUSEAUD_TIP,
+        ),
+        _percussion(
+            "quinto",
+            "Quinto",
+            open=63,
+            slap=62,
+            muted=62,
+            heel=MUSEAUD_HEEL,
+            tip=MUSEAUD_TIP,
+        ),
+        _percussion("cata", "Catá (guagua, palitos)", hit=76, low=77),
+        _percussion("shekere", "Chekeré (GM cabasa)", hit=69),
         _percussion(
             "timbales",
             "Timbales",
-            cascara=65,
+            cascara=76,  # a stick on the shell: GM's high wood block, not the head (65)
             high=65,
             low=66,
             rimshot=37,
             low_muted=66,
-            bell_mouth=56,
-            bell_neck=56,
+            bell_mouth=68,
+            bell_neck=67,
         ),
         _percussion("guiro", "Güiro", short=73, long=74),
         _percussion("maracas", "Maracas", hit=70),

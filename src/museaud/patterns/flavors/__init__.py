@@ -9,7 +9,7 @@ sound in the pattern's key.
 - model: what a flavour, its parts and programs are;
 - notation: grid letters, counted positions, programs read from and printed as grids;
 - sources: the references the rhythms are written after;
-- afro_cuban, dominican, brazilian, drum_kits: the rhythms themselves;
+- afro_cuban, rumba, dominican, brazilian, drum_kits: the rhythms themselves;
 - catalogue: every flavour by key, and lookup by any spelling;
 - building: patterns built from a flavour, and the clave turned around;
 - markdown: docs/rhythms.md (`python -m museaud.patterns.flavors --markdown`).

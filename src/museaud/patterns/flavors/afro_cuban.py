@@ -66,22 +66,23 @@ TUMBAO_TWO_DRUMS = hits(
 TUMBAO_BOMBO = hits(
     "conga",
     "Tumbao with the bombo on the tumba",
-    "HT ST HT OO | HT SL HT OO",
-    "The tumba sounds the bombo (the & of 2 on the 3-side).",
-    ("wikipedia_conga", "salsanor"),
+    "HT ST HT OO | HT SL LT OO",
+    "On the 3-side the tumba sounds the bombo on the & of 2 and again on 3 (SalsaNor's "
+    "'Tumbao 2 Congas 1').",
+    ("salsanor",),
 )
 MARTILLO = hits(
     "bongo",
     "Martillo",
-    "Xt Xt Xt Ot | Xt Xt Xt Ot",
-    "Eighths on the macho, finger strokes on the beats and thumb between, the hembra's open "
-    "tone on 4.",
+    "Xt At Xt Ot | Xt At Xt Ot",
+    "Eighths on the macho: finger strokes on 1 and 3, an open macho tone on 2, the thumb "
+    "between, the hembra's open tone on 4 (SalsaNor's 'Martillo' has its own sound on 2).",
     ("uribe", "salsanor"),
 )
 MARTILLO_OPEN = hits(
     "bongo",
     "Martillo, open tones on 4 and the & of 4",
-    "Xt Xt Xt OO | Xt Xt Xt OO",
+    "Xt At Xt OO | Xt At Xt OO",
     "The hembra answers twice, as the congas do.",
 )
 CASCARA = hits(
@@ -155,7 +156,7 @@ BASS_DOWNBEAT = tune(
     "Tumbao with the downbeat (1–5–1–5–8)",
     2,
     [("1:1", "C2", 3), ("1:2&", "G2", 3), ("1:4", "C2", 5), ("2:2&", "G2", 3), ("2:4", "C3", 2)],
-    "Root on the first 1, then the anticipated tumbao.",
+    "Root on the 1 of the 2-side bar, then the anticipated tumbao.",
     ("salsanor",),
 )
 MONTUNO = tune(
@@ -173,7 +174,8 @@ MONTUNO = tune(
         ("2:4&", "C4 C5", 1, 100),
     ],
     "The guajeo in octaves with the chord's third and fifth between: on the beat on the 2-side, "
-    "off the beat on the 3-side, each chord anticipated by an eighth.",
+    "off the beat on the 3-side, each chord anticipated by an eighth. In 3-2 the bars trade "
+    "rhythms and the chords keep their order, so I still comes first.",
     _MONTUNO_SOURCES,
 )
 MONTUNO_MINOR = tune(
@@ -424,8 +426,7 @@ CHACHA = Flavor(
                     "timbale_bell",
                     "Quarter notes, mouth on 1 and 3",
                     "M. N. M. N. | M. N. M. N.",
-                    "The cha-cha bell on every beat.",
-                    ("timbales_notebook",),
+                    "The cha-cha bell on every beat; the mouth and neck are museaud's choice.",
                 ),
                 hits(
                     "timbale_bell",
@@ -444,11 +445,13 @@ CHACHA = Flavor(
             (
                 hits(
                     "guiro",
-                    "Cha-cha-chá (long on 1 2 3, short on 4 and its &)",
-                    "L. L. L. SS | L. L. L. SS",
-                    "Three long strokes, then the 'cha-cha' leading to the 'chá' on 1.",
+                    "Cha-cha-chá (long on 1 and 3, short on 2, 4 and their &)",
+                    "L. SS L. SS | L. SS L. SS",
+                    "A long stroke on 1 and 3, two short ones after each: the 'cha-cha' of 4 and "
+                    "its & lands on the 'chá' of the next 1.",
+                    ("mma_chacha",),
                 ),
-                GUIRO_SON,
+                GUIRO_EIGHTHS,
             ),
             0.5,
             -0.4,
@@ -550,5 +553,5 @@ CHACHA = Flavor(
         ),
     ),
     feel="Four even beats; the cha-cha-chá lands on 4, its & and the next 1.",
-    sources=("uribe", "changuito"),
+    sources=("uribe", "changuito", "mma_chacha"),
 )

@@ -26,7 +26,7 @@ BOSSA_NOVA = Flavor(
                     "snare",
                     "Cross-stick on the bossa clave",
                     ".. r. .r .. | r. .r .. r.",
-                    "Son clave with the last stroke of the 3-side an eighth later (3-2: 1, the & "
+                    "Son clave with the last stroke of the 2-side an eighth later (3-2: 1, the & "
                     "of 2, 4 | 2, the & of 3).",
                     ("fonseca",),
                 ),

@@ -1,7 +1,12 @@
 """Patterns built from a flavour, and turned to the other clave direction.
 
-Clave-based flavours are written in 2-3. The 3-2 version of a part is the same part started one
-bar later; `with_clave()` rotates exactly the parts whose bars differ (the ones tied to the clave).
+Clave-based flavours are written in 2-3. The 3-2 version of a percussion part is the same part
+started one bar later; `with_clave()` rotates exactly the parts whose bars differ (the ones tied to
+the clave). A pitched part tied to the clave (a montuno, a guajeo) is not rotated, which would
+start 3-2 on the second chord of the progression: its two bars trade rhythms and its notes are laid
+in their order onto the traded rhythm, so the chords keep their order and the 3-side bar starts on
+I (the rule of lewang/The-SalsaNor-beat-machine, engine/clave-direction.ts). Trading twice gives
+the part back.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from dataclasses import replace
 
 from museaud.patterns.flavors.catalogue import flavor
 from museaud.patterns.flavors.model import WRITTEN_CLAVE, Flavor, FlavorPart
+from museaud.patterns.instruments import INSTRUMENTS
 from museaud.patterns.model import (
     CLAVE_DIRECTIONS,
     BeatPattern,
@@ -104,9 +110,30 @@ def build_pattern(
     return pattern.validated()
 
 
+def traded_bars(notes: tuple[Note, ...], bar_steps: int, total_steps: int) -> tuple[Note, ...]:
+    """A guajeo in the other clave direction: in each two-bar cell the bars trade rhythms and the
+    notes keep their order (the k-th onset's notes move to the k-th onset of the traded rhythm).
+    A note is shortened where it would run into the next note of its pitch or past the end."""
+    cell = 2 * bar_steps
+    full = total_steps - total_steps % cell
+    moved: dict[int, int] = {}
+    for start in range(0, full, cell):
+        onsets = sorted({n.step for n in notes if start <= n.step < start + cell})
+        traded = sorted(start + (step - start + bar_steps) % cell for step in onsets)
+        moved.update(zip(onsets, traded, strict=True))
+    placed = sorted(replace(n, step=moved.get(n.step, n.step)) for n in notes)
+    result: list[Note] = []
+    for index, note in enumerate(placed):
+        following = [n.step for n in placed[index + 1 :] if n.pitch == note.pitch]
+        limit = min([*following, total_steps]) - note.step
+        result.append(replace(note, length=max(1, min(note.length, limit))))
+    return tuple(result)
+
+
 def with_clave(pattern: BeatPattern, direction: str) -> BeatPattern:
-    """The pattern turned to the other clave direction: every part that follows the clave is
-    rotated by one bar (3-2 starts where 2-3 had its second bar); the others stay."""
+    """The pattern turned to the other clave direction: every percussion part that follows the
+    clave is rotated by one bar (3-2 starts where 2-3 had its second bar), every pitched one has
+    its bars trade rhythms with the chords kept in order (traded_bars); the others stay."""
     if direction not in CLAVE_DIRECTIONS:
         raise PatternError(f"clave {direction!r} is not 2-3 or 3-2")
     if pattern.clave is None:
@@ -116,11 +143,17 @@ def with_clave(pattern: BeatPattern, direction: str) -> BeatPattern:
     total = pattern.total_steps
     shift = -pattern.steps_per_bar if direction == "3-2" else pattern.steps_per_bar
 
+    bar = pattern.steps_per_bar
+
     def rotated(part: Part) -> Part:
+        spec = INSTRUMENTS.get(part.instrument)
+        trade = spec is not None and not spec.is_percussion and pattern.bars % 2 == 0
         programs = tuple(
             replace(
                 program,
-                notes=tuple(
+                notes=traded_bars(program.notes, bar, total)
+                if trade
+                else tuple(
                     sorted(replace(n, step=(n.step + shift) % total) for n in program.notes)
                 ),
             )

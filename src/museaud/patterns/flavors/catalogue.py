@@ -9,6 +9,7 @@ from museaud.patterns.flavors.brazilian import BOSSA_NOVA
 from museaud.patterns.flavors.dominican import BACHATA, MERENGUE
 from museaud.patterns.flavors.drum_kits import FUNK, HIP_HOP, HOUSE, REGGAETON, ROCK
 from museaud.patterns.flavors.model import Flavor
+from museaud.patterns.flavors.rumba import RUMBA
 
 FLAVORS: dict[str, Flavor] = {
     flavor.key: flavor
@@ -17,6 +18,7 @@ FLAVORS: dict[str, Flavor] = {
         SON_MONTUNO,
         MAMBO,
         CHACHA,
+        RUMBA,
         MERENGUE,
         BACHATA,
         BOSSA_NOVA,

@@ -54,23 +54,25 @@ MERENGUE = Flavor(
                 hits(
                     "tambora",
                     "Derecho with the repique",
-                    "S..R S.O. S..R OOOO | S..R S.O. S..R OOOO",
-                    "Slap on each beat, rim on the a of the first, open tone on the & of the "
-                    "second (the SalsaNor tambora, museaud's reading of its three sounds); every "
-                    "second 2/4 bar ends with the repique, five strokes from 2 to the next 1.",
-                    ("salsanor",),
+                    "S..R S.O. S..R SOSO | S..R S.O. S..R SOSO",
+                    "The derecho (below), every second 2/4 bar ending with the repique "
+                    "(quintillo): five sixteenths from 2 to the next 1, hand and stick "
+                    "alternating, hand-stick-hand-stick into the hand's slap on 1.",
                 ),
                 hits(
                     "tambora",
                     "Derecho, repique every fourth 2/4 bar",
-                    "S..R S.O. S..R S.O. | S..R S.O. S..R OOOO",
+                    "S..R S.O. S..R S.O. | S..R S.O. S..R SOSO",
                     "The repique only at the end of the phrase.",
                 ),
                 hits(
                     "tambora",
                     "Derecho without the repique",
                     "S..R S.O. S..R S.O. | S..R S.O. S..R S.O.",
-                    "The bare ostinato.",
+                    "The bare ostinato: slap on each beat, rim on the a of the first, open tone "
+                    "on the & of the second. SalsaNor's 'Basic' tambora has strokes at these "
+                    "places with three sounds; which sound is slap, rim or open is museaud's "
+                    "reading.",
                     ("salsanor",),
                 ),
             ),
@@ -95,7 +97,6 @@ MERENGUE = Flavor(
                         ("2:4", "D2", 2),
                     ],
                     "C | G7, alternating root and fifth.",
-                    ("salsanor",),
                 ),
                 tune(
                     "Roots on the beats",
@@ -103,6 +104,21 @@ MERENGUE = Flavor(
                     [(f"1:{b}", "C2", 2) for b in range(1, 5)]
                     + [(f"2:{b}", "G1", 2) for b in range(1, 5)],
                     "C | G7, the root on every beat.",
+                ),
+                tune(
+                    "SalsaNor's 1-5-1-5-4-1-4 (I–IV)",
+                    4,
+                    [
+                        ("1:1", "C2", 2),
+                        ("1:2", "G2", 2),
+                        ("1:3", "C2", 2),
+                        ("1:4", "G2", 2),
+                        ("2:1", "F2", 2),
+                        ("2:2", "C2", 2),
+                        ("2:3", "F2", 7),
+                    ],
+                    "C | F, the IV held from 3 (SalsaNor's merengue bass, for a I–IV comp).",
+                    ("salsanor",),
                 ),
             ),
             0.9,
@@ -133,7 +149,6 @@ MERENGUE = Flavor(
                         ("2:4&", "B3 D4 F4", 2, 84),
                     ],
                     "The left hand on the beat, the right hand's chord on every &.",
-                    ("salsanor",),
                 ),
                 tune(
                     "Off-beat chords",

@@ -338,7 +338,6 @@ REGGAETON = Flavor(
                     "Every beat, pickup into the next bar",
                     "x... x... x... x... | x... x... x... x..x",
                     "An extra kick on the a of 4 closing the phrase.",
-                    ("marshall",),
                 ),
             ),
             1.0,

@@ -19,6 +19,7 @@ from museaud.patterns.instruments import GM_DRUM_KEYS, INSTRUMENTS
 from museaud.patterns.model import Note
 
 _GM_NAMES = {key: name.replace("_", " ").title() for name, key in GM_DRUM_KEYS.items()}
+_NO_GM = "none (museaud's own key)"
 
 
 def _cite(keys: Sequence[str]) -> str:
@@ -50,10 +51,15 @@ def rhythms_markdown() -> str:
         "",
         "## Strokes and General MIDI",
         "",
-        "Percussion plays on MIDI channel 10. General MIDI has one cowbell and one muted conga, "
-        "so some strokes share a key and differ by velocity (a note reads back as the stroke "
-        "with the nearest velocity); the tambora and güira, which GM lacks, borrow toms and the "
-        "cabasa.",
+        "Percussion plays on MIDI channel 10. Strokes a listener must tell apart have keys of "
+        "their own: the timbalero's bells (mambo bell, cha-cha bell) play the GM agogos, apart "
+        "from the bongo bell on the GM cowbell; the cáscara plays the high wood block (a stick "
+        "on the shell), apart from the timbal's head; the hand drums' heel and toe, which GM "
+        "lacks, take keys 88 and 89 above the GM2 kit (a GM synthesiser leaves them silent). "
+        "Where one GM sound serves two strokes (the bongo bell's mouth and neck, the bongó's "
+        "finger stroke and open tone) they differ by velocity and a note reads back as the "
+        "stroke with the nearest velocity; the tambora, güira and chekeré, which GM lacks, "
+        "borrow toms and the cabasa.",
         "",
         "| Instrument | Letter | Stroke | GM key | GM sound | Velocity |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -63,7 +69,7 @@ def rhythms_markdown() -> str:
             key = stroke_key(instrument_id, stroke)
             out.append(
                 f"| {INSTRUMENTS[instrument_id].name} | `{stroke.letter}` | {stroke.meaning} | "
-                f"{key} | {_GM_NAMES.get(key, '?')} | {stroke.velocity} |"
+                f"{key} | {_GM_NAMES.get(key, _NO_GM)} | {stroke.velocity} |"
             )
     out += ["", "## Sources", ""]
     out += [f"- **{source.short}**: {source.full}." for source in SOURCES.values()]

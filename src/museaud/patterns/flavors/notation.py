@@ -36,12 +36,13 @@ NOTATION: dict[str, tuple[Stroke, ...]] = {
         Stroke("N", "neck", 72, "neck of the bell: closed, high, softer"),
     ),
     "timbale_bell": (
-        Stroke("M", "mouth", 110, "mouth of the bell"),
-        Stroke("N", "neck", 72, "neck of the bell"),
+        Stroke("M", "mouth", 110, "mouth of the timbalero's bell"),
+        Stroke("N", "neck", 72, "neck of the timbalero's bell"),
     ),
     "timbales": (
         Stroke("C", "cascara", 105, "stick on the shell (cáscara), accented"),
         Stroke("c", "cascara", 75, "stick on the shell (cáscara)"),
+        Stroke("H", "high", 100, "macho (high drum), open tone"),
         Stroke("L", "low", 100, "hembra (low drum), open tone"),
         Stroke("D", "low_muted", 55, "hembra, muffled (dead) stroke"),
         Stroke("R", "rimshot", 110, "macho rim shot"),
@@ -50,6 +51,7 @@ NOTATION: dict[str, tuple[Stroke, ...]] = {
     ),
     "bongo": (
         Stroke("X", "finger", 100, "macho (small drum), index-finger stroke"),
+        Stroke("A", "high_open", 122, "macho, open tone (the martillo's beat 2)"),
         Stroke("t", "thumb", 55, "macho, thumb or fingertips (soft filler)"),
         Stroke("O", "low_open", 105, "hembra (large drum), open tone"),
     ),
@@ -64,6 +66,24 @@ NOTATION: dict[str, tuple[Stroke, ...]] = {
         Stroke("H", "heel", 50, "heel of the hand (palm), soft"),
         Stroke("T", "tip", 38, "tip of the fingers (toe), soft"),
         Stroke("L", "low_open", 105, "tumba (low drum), open tone"),
+    ),
+    **{
+        drum: (
+            Stroke("O", "open", 100, "open tone"),
+            Stroke("S", "slap", 115, "slap"),
+            Stroke("M", "muted", 70, "muffled (closed) tone"),
+            Stroke("H", "heel", 50, "heel of the hand (palm), soft"),
+            Stroke("T", "tip", 38, "tip of the fingers (toe), soft"),
+        )
+        for drum in ("salidor", "tres_dos", "quinto")
+    },
+    "cata": (
+        Stroke("X", "hit", 105, "stick on the catá, the hand that plays the clave"),
+        Stroke("x", "low", 70, "the other stick, filling in"),
+    ),
+    "shekere": (
+        Stroke("X", "hit", 100, "chekeré, accented (downward shake or hand slap)"),
+        Stroke("x", "hit", 62, "chekeré"),
     ),
     "guiro": (
         Stroke("L", "long", 95, "long scrape", length=2),
@@ -101,8 +121,8 @@ NOTATION: dict[str, tuple[Stroke, ...]] = {
     "crash": (Stroke("x", "hit", 110, "crash cymbal"),),
 }
 """The grid letters of each percussion instrument. Where General MIDI has one sound for two strokes
-(the bell's mouth and neck, the conga's slap, heel and tip), the strokes share the key and differ
-in velocity; a note reads back as the stroke whose velocity is nearest."""
+(the bongo bell's mouth and neck, the bongó's finger stroke and open tone), the strokes share the
+key and differ in velocity; a note reads back as the stroke whose velocity is nearest."""
 
 
 def stroke_key(instrument_id: str, stroke: Stroke) -> int:

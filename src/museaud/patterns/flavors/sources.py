@@ -29,9 +29,11 @@ SOURCES: dict[str, Source] = {
     ),
     "salsanor": Source(
         "SalsaNor machine",
-        "The SalsaNor / Salsa Beat Machine's machine files (salsa.xml, merengue.xml): the "
-        "beat-machine reductions this machine descends from, checked note for note against "
-        "every grid cited with them",
+        "The SalsaNor / Salsa Beat Machine's machine files (urish/beat-machine, "
+        "public/assets/machines/salsa.xml and merengue.xml): the beat-machine reductions this "
+        "machine descends from. Cited where a grid has the onsets of one of their programs; "
+        "their files name no strokes beyond a sample number, so which stroke plays is "
+        "museaud's reading unless the text says otherwise",
     ),
     "timbales_notebook": Source(
         "timbales notebook",
@@ -39,10 +41,34 @@ SOURCES: dict[str, Source] = {
         "with hembra, mambo bell, cha-cha-chá bell and hembra), published as LilyPond notebooks "
         "in the GitHub repository mikea/timbales; used to check the timbales grids",
     ),
+    "mma_chacha": Source(
+        "MMA chacha.mma",
+        "Bob van der Poel's MMA (Musical MIDI Accompaniment) standard library, "
+        "lib/stdlib/chacha.mma, developed from Victor López's \"Latin Rhythms: Mystery "
+        'Unraveled": its long güiro on 1 and 3, short güiro on 2, 4 and their &',
+    ),
+    "pertout": Source(
+        "Pertout, Guaguancó",
+        'Alex Pertout, "Guaguancó: Afro-Cuban Rumba" (lesson, alexpertout.com): the Havana '
+        "style in 3-2 rumba clave with tumbadora, segundo, quinto, claves and catá; the "
+        "tumbadora comes in with an open tone on beat 4, the segundo with open tones on the "
+        "2-side",
+    ),
+    "formedia_palito": Source(
+        "formedia, palito",
+        "formedia.ca Afro-Cuban rhythms, stick patterns: the palito on the gua-gua with 3-2 "
+        "rumba clave, the right hand on the clave and the left hand the rest; the cáscara is "
+        "the same pattern with one hand",
+    ),
+    "wikipedia_guaguanco": Source(
+        "Wikipedia, Guaguancó",
+        'The English Wikipedia article "Guaguancó", percussion section: three congas (tumba, '
+        "tres dos, quinto), claves, the guagua (catá), maraca or chekeré on the main beats",
+    ),
     "wikipedia_conga": Source(
         "Wikipedia, Conga",
-        'The English Wikipedia article "Conga", section on the tumbao (the clave-aligned '
-        "variant with one open tone on the ponche, and the bombo on the tumba)",
+        'The English Wikipedia article "Conga", section on the tumbao (the basic '
+        "tumbao and its clave-aligned variant with one open tone on the ponche)",
     ),
     "austerlitz": Source(
         "Austerlitz 1997",
