@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from museaud.analytics import recorder
 from museaud.analytics.events import (
     AGGREGATION_LEVELS,
     PATTERN_EVENT_TYPES,
@@ -17,6 +18,7 @@ from museaud.analytics.events import (
     period_end,
     period_start,
 )
+from museaud.analytics.recorder import Recorder, record, record_action
 from museaud.analytics.schema import SCHEMA_VERSION
 from museaud.analytics.store import (
     TEMPO_BUCKET_BPM,
@@ -49,7 +51,11 @@ __all__ = [
     "PerformanceSummary",
     "PlayCount",
     "RawEvent",
+    "Recorder",
     "UsageStat",
     "period_end",
     "period_start",
+    "record",
+    "record_action",
+    "recorder",
 ]

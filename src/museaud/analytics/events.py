@@ -179,7 +179,8 @@ class UsageStat:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ListeningEvent:
-    """One play of a library track: when it started (time), how long it ran, how it ended."""
+    """One play of a library track: when it started (time), how long it ran, how it ended, and
+    the track's artist, genre, tempo and key (pitch class) at that moment."""
 
     time: datetime
     user_id: UUID
@@ -189,6 +190,10 @@ class ListeningEvent:
     completed: bool = False
     skipped: bool = False
     session_id: UUID | None = None
+    artist: str | None = None
+    genre: str | None = None
+    tempo_bpm: float | None = None
+    key_note: int | None = None
 
     def __post_init__(self) -> None:
         require_aware(self.time)

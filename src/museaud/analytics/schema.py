@@ -12,8 +12,11 @@ import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
+
+import numpy as np
 
 from museaud.analytics.events import (
     AggregatedMetric,
@@ -24,7 +27,7 @@ from museaud.analytics.events import (
     UsageStat,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Raise this with every change to the tables below and add a step to MIGRATIONS."""
 
 META_TABLE = "analytics_meta"
@@ -100,7 +103,11 @@ CREATE TABLE IF NOT EXISTS listening_history (
     duration_played_s DOUBLE NOT NULL CHECK (duration_played_s >= 0),
     completed BOOLEAN NOT NULL,
     skipped BOOLEAN NOT NULL,
-    session_id UUID
+    session_id UUID,
+    artist VARCHAR,
+    genre VARCHAR,
+    tempo_bpm DOUBLE,
+    key_note TINYINT
 );
 
 CREATE TABLE IF NOT EXISTS aggregated_metrics (
@@ -114,8 +121,23 @@ CREATE TABLE IF NOT EXISTS aggregated_metrics (
 );
 """
 
-MIGRATIONS: dict[int, str] = {}
-"""SQL that takes the file from version n - 1 to version n, keyed by n (none yet)."""
+MIGRATIONS: dict[int, str] = {
+    2: """
+    ALTER TABLE listening_history ADD COLUMN artist VARCHAR;
+    ALTER TABLE listening_history ADD COLUMN genre VARCHAR;
+    ALTER TABLE listening_history ADD COLUMN tempo_bpm DOUBLE;
+    ALTER TABLE listening_history ADD COLUMN key_note TINYINT;
+    """,
+}
+"""SQL that takes the file from version n - 1 to version n, keyed by n.
+
+2: plays carry the track's artist, genre, tempo and key as they were when it played, so
+the dashboard's top artists and played-tempo figures need no join with the SQLite store.
+"""
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def _to_utc(value: Any) -> Any:
@@ -166,6 +188,33 @@ class EventTable:
             return tuple(values)
 
         return write
+
+    def column_arrays(self, events: list[Any]) -> dict[str, np.ndarray]:
+        """The events as one NumPy array per column, for DuckDB to scan in one INSERT: times
+        as UTC datetime64[us] (read back with timezone('UTC', ...)), JSON and UUIDs as text,
+        numbers and flags typed when none is missing, else Python objects (None is NULL).
+        Columns that are None in every event are left out (they default to NULL)."""
+        arrays: dict[str, np.ndarray] = {}
+        for name in self.columns:
+            values = [getattr(event, name) for event in events]
+            sample = next((value for value in values if value is not None), None)
+            if sample is None:
+                continue
+            if name in self.time_columns:
+                micros = [(value - _EPOCH) // _MICROSECOND for value in values]
+                arrays[name] = np.array(micros, dtype="datetime64[us]")
+                continue
+            if name in self.json_columns:
+                values = [json.dumps(value) for value in values]
+            elif isinstance(sample, UUID):
+                values = [None if value is None else value.hex for value in values]
+            elif isinstance(sample, bool | int | float) and None not in values:
+                arrays[name] = np.array(values)
+                continue
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+            arrays[name] = array
+        return arrays
 
     def select_list(self, alias: str = "") -> str:
         """The SELECT expressions that read this table's columns back for row_reader."""

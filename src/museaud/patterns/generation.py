@@ -13,10 +13,12 @@ import contextlib
 import time
 import uuid
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from museaud.analytics import PerformanceMetric, recorder
 from museaud.patterns.features import (
     nearest_patterns,
     remove_pattern_vector,
@@ -35,7 +37,7 @@ from museaud.patterns.service import (
     save_pattern,
 )
 from museaud.patterns.steering import load_taste, record_feedback
-from museaud.store.models.patterns import PATTERN_KINDS
+from museaud.store.models.patterns import PATTERN_KINDS, Pattern
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,48 @@ def generate_and_store(
         complexity_score=float(effective["complexity"]),
     )
     pattern_id = save_pattern(session, pattern, origin="generated", generation=generation)
+    _record_generated(pattern_id, pattern, generation)
     return GeneratedPattern(pattern_id, pattern, generation, report)
+
+
+def _record_generated(pattern_id: uuid.UUID, pattern: BeatPattern, generation: Generation) -> None:
+    """Analytics: the engine's latency and quality, and the generation the producer will judge."""
+    recorder.record(
+        PerformanceMetric(
+            time=datetime.now(UTC),
+            engine_name=generation.engine_name,
+            algorithm_used=generation.algorithm,
+            generation_latency_ms=generation.generation_time_ms,
+            generation_confidence=min(max(generation.quality_score or 0.0, 0.0), 1.0),
+            engine_parameters={"flavor": pattern.flavor, "pattern_id": str(pattern_id)},
+        )
+    )
+    recorder.record_action(
+        "pattern_generated",
+        pattern_id=str(pattern_id),
+        engine=generation.engine_name,
+        flavor=pattern.flavor,
+        tempo_bpm=pattern.bpm,
+        key_note=pattern.key_note,
+        latency_ms=round(generation.generation_time_ms, 3),
+        quality=generation.quality_score,
+    )
+
+
+def record_verdict(session: Session, pattern_id: uuid.UUID, verdict: str) -> None:
+    """Analytics: what the producer did with a pattern ('kept', 'discarded', 'forked' ...),
+    as a 'pattern_<verdict>' event carrying its engine, flavour, tempo and key."""
+    row = session.get(Pattern, pattern_id)
+    if row is None:
+        return
+    recorder.record_action(
+        f"pattern_{verdict}",
+        pattern_id=str(pattern_id),
+        engine=row.engine_name,
+        flavor=row.flavor,
+        tempo_bpm=row.bpm,
+        key_note=row.key_note,
+    )
 
 
 class GenerationSession:
@@ -150,6 +193,7 @@ class GenerationSession:
         if self.waiting is not None:
             with contextlib.suppress(PatternNotFoundError):
                 record_feedback(session, self.waiting, action="regenerated")
+                record_verdict(session, self.waiting, "regenerated")
         generated = generate_and_store(session, request, steer=steer, chords=chords)
         self.waiting = generated.id
         return generated
@@ -163,6 +207,7 @@ class GenerationSession:
         if pattern_id is None:
             return None
         record_feedback(session, pattern_id, rating=rating, action=action)
+        record_verdict(session, pattern_id, action or "rated")
         self.waiting = None
         return pattern_id
 
@@ -172,6 +217,7 @@ class GenerationSession:
         if pattern_id != self.waiting or not edited:
             return False
         record_feedback(session, pattern_id, action="modified")
+        record_verdict(session, pattern_id, "modified")
         self.waiting = None
         return True
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from museaud.analytics import recorder
 from museaud.patterns.features import remove_pattern_vector, store_pattern_vector
 from museaud.patterns.model import BeatPattern, PatternError
 from museaud.patterns.rows import fill_row, to_pattern
@@ -160,6 +161,15 @@ def fork_pattern(session: Session, pattern_id: uuid.UUID, title: str | None = No
         update(Pattern).where(Pattern.id == original.id).values(fork_count=Pattern.fork_count + 1)
     )
     session.refresh(original)
+    recorder.record_action(
+        "pattern_forked",
+        pattern_id=str(original.id),
+        fork_id=str(fork_id),
+        engine=original.engine_name,
+        flavor=original.flavor,
+        tempo_bpm=original.bpm,
+        key_note=original.key_note,
+    )
     return fork_id
 
 

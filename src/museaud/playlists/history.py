@@ -167,6 +167,10 @@ def _store_play(
         duration_played_s=played_s,
         completed=ended_by == "finished",
         skipped=skipped,
+        artist=track.artist,
+        genre=track.genre,
+        tempo_bpm=track.effective_bpm,
+        key_note=track.effective_key,
     )
     return Play(skipped, event)
 

@@ -1,0 +1,1 @@
+"""The Analytics view's parts: the dashboard, its charts, and the data read for them."""
