@@ -14,7 +14,11 @@ from museaud.store.models.songs import (
     LyricsSection,
     Project,
     ProjectCollaborator,
+    ProjectPattern,
     Song,
+    SongClip,
+    SongEdit,
+    SongMarker,
     SongTrack,
     VoiceProfile,
 )
@@ -245,4 +249,49 @@ def rows(ctx: dict[str, Any]) -> list[Any]:
     ctx["generation_jobs"] = job
     ctx["generation_steps"] = step
     ctx["documents"] = document
-    return [project, collaborator, lyrics, section, voice, song, channel, job, step, document]
+    clip = SongClip(
+        id=new_id(),
+        owner_id=owner,
+        song_track_id=channel.id,
+        name="verse",
+        start_beat=16.0,
+        length_beats=32.0,
+        pattern_id=pattern,
+        source_offset_s=0.0,
+        gain=0.9,
+        fade_in_s=0.5,
+        fade_out_s=0.0,
+    )
+    marker = SongMarker(
+        id=new_id(),
+        owner_id=owner,
+        song_id=song.id,
+        beat=16.0,
+        section_type="verse",
+        name="Verse 1",
+    )
+    edit = SongEdit(
+        id=new_id(),
+        owner_id=owner,
+        song_id=song.id,
+        position=0,
+        description="add clip",
+        changes=[["song_clips", str(clip.id), None, {"start_beat": 16.0}]],
+    )
+    kept = ProjectPattern(id=new_id(), owner_id=owner, project_id=project.id, pattern_id=pattern)
+    return [
+        project,
+        collaborator,
+        lyrics,
+        section,
+        voice,
+        song,
+        channel,
+        job,
+        step,
+        document,
+        clip,
+        marker,
+        edit,
+        kept,
+    ]

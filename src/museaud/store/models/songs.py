@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 SCALES = ("major", "minor")
 PROJECT_STATUSES = ("active", "archived", "shared", "deleted")
+PROJECT_STAGES = ("idea", "writing", "arranging", "mixing", "done")
 COLLABORATOR_PERMISSIONS = ("view", "edit", "admin")
 LYRICS_STATUSES = ("draft", "completed", "published", "archived")
 SECTION_TYPES = (
@@ -107,6 +108,7 @@ class Project(Owned, Base):
         check_choice("scale", SCALES, nullable=True),
         check_range("tempo_bpm", 1, 999.99),
         check_choice("status", PROJECT_STATUSES),
+        check_choice("stage", PROJECT_STAGES),
         Index("ix_projects_owner_updated", "owner_id", "updated_at"),
     )
 
@@ -128,6 +130,10 @@ class Project(Owned, Base):
     collaboration_settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # organisation
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    # where the writing stands (status above is the project's life: active, archived, deleted)
+    stage: Mapped[str] = mapped_column(String(20), default="idea")
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted_at: Mapped[datetime | None]  # when it went to the trash
     folder_path: Mapped[str | None] = mapped_column(String(500))
     last_accessed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
@@ -139,6 +145,24 @@ class Project(Owned, Base):
     songs: Mapped[list[Song]] = relationship(
         back_populates="project", cascade="all", passive_deletes=True
     )
+    patterns: Mapped[list[ProjectPattern]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ProjectPattern(Owned, Base):
+    """A beat-machine pattern kept in a project (made for it, or brought in)."""
+
+    __tablename__ = "project_patterns"
+    __table_args__ = (UniqueConstraint("project_id", "pattern_id"),)
+
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    pattern_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("patterns.id", ondelete="CASCADE"), index=True
+    )
+
+    project: Mapped[Project] = relationship(back_populates="patterns")
+    pattern: Mapped[Pattern] = relationship()
 
 
 class ProjectCollaborator(Owned, Base):
@@ -301,6 +325,7 @@ class Song(Owned, Base):
         check_not_negative("share_count"),
         check_not_negative("like_count"),
         check_choice("generation_status", SONG_GENERATION_STATUSES),
+        check_range("length_bars", 1, 999),
     )
 
     project_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -319,6 +344,7 @@ class Song(Owned, Base):
     scale: Mapped[str | None] = mapped_column(String(10))
     time_signature: Mapped[str | None] = mapped_column(String(10))
     duration_s: Mapped[float | None]
+    length_bars: Mapped[int] = mapped_column(default=32)  # the arrangement's end
     # voice and music settings
     voice_profile_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("voice_profiles.id", ondelete="SET NULL")
@@ -364,6 +390,12 @@ class Song(Owned, Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by="SongTrack.track_order",
+    )
+    markers: Mapped[list[SongMarker]] = relationship(
+        back_populates="song",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="SongMarker.beat",
     )
 
 
@@ -415,6 +447,87 @@ class SongTrack(Owned, Base):
     song: Mapped[Song] = relationship(back_populates="song_tracks")
     audio_track: Mapped[Track | None] = relationship()
     pattern: Mapped[Pattern | None] = relationship()
+    clips: Mapped[list[SongClip]] = relationship(
+        back_populates="lane",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="SongClip.start_beat",
+    )
+
+
+class SongClip(Owned, Base):
+    """A clip on a song's lane (a `song_tracks` channel), on the bar grid, in beats.
+
+    It plays a pattern (looped for its length) or a library track (from source_offset_s on);
+    a clip whose source was deleted or whose file is missing stays, silent, with its settings.
+    """
+
+    __tablename__ = "song_clips"
+    __table_args__ = (
+        CheckConstraint("audio_track_id IS NULL OR pattern_id IS NULL", name="one_source_at_most"),
+        CheckConstraint("start_beat >= 0", name="start_beat_not_negative"),
+        CheckConstraint("length_beats > 0", name="length_beats_positive"),
+        CheckConstraint("source_offset_s >= 0", name="source_offset_not_negative"),
+        check_range("gain", 0, 2),
+        CheckConstraint("fade_in_s >= 0", name="fade_in_not_negative"),
+        CheckConstraint("fade_out_s >= 0", name="fade_out_not_negative"),
+    )
+
+    song_track_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("song_tracks.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str | None] = mapped_column(String(255))
+    start_beat: Mapped[float]
+    length_beats: Mapped[float]
+    pattern_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("patterns.id", ondelete="SET NULL"), index=True
+    )
+    audio_track_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("tracks.id", ondelete="SET NULL"), index=True
+    )
+    source_offset_s: Mapped[float] = mapped_column(default=0.0)
+    gain: Mapped[float] = mapped_column(default=1.0)
+    fade_in_s: Mapped[float] = mapped_column(default=0.0)
+    fade_out_s: Mapped[float] = mapped_column(default=0.0)
+
+    lane: Mapped[SongTrack] = relationship(back_populates="clips")
+
+
+class SongMarker(Owned, Base):
+    """A named section of a song's arrangement from `beat` on (intro, verse, chorus ...)."""
+
+    __tablename__ = "song_markers"
+    __table_args__ = (
+        check_choice("section_type", SECTION_TYPES),
+        CheckConstraint("beat >= 0", name="beat_not_negative"),
+        UniqueConstraint("song_id", "beat"),
+    )
+
+    song_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("songs.id", ondelete="CASCADE"))
+    beat: Mapped[float]
+    section_type: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(String(100))
+
+    song: Mapped[Song] = relationship(back_populates="markers")
+
+
+class SongEdit(Owned, Base):
+    """One undoable edit of a song, as the rows it changed (before and after), in order.
+
+    Edits past the undone ones are dropped by the next new edit, as in every editor.
+    """
+
+    __tablename__ = "song_edits"
+    __table_args__ = (
+        CheckConstraint("position >= 0", name="position_not_negative"),
+        UniqueConstraint("song_id", "position"),
+    )
+
+    song_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("songs.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    description: Mapped[str] = mapped_column(String(200))
+    changes: Mapped[list[Any]] = mapped_column(default=list)
+    is_undone: Mapped[bool] = mapped_column(default=False)
 
 
 class GenerationJob(Owned, Base):
