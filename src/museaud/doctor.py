@@ -35,8 +35,10 @@ def _package_version(name: str) -> str | None:
         return None
 
 
-def check_store(paths: Paths) -> Check:
-    """The store file, its schema revision and whether this museaud can open it."""
+def check_store(paths: Paths, *, full: bool = False) -> Check:
+    """The store file, its schema revision, whether this museaud can open it and whether SQLite
+    finds it whole (a quick check of every page; full: of every index too)."""
+    from museaud.store.backup import integrity_problems, newest_good  # noqa: PLC0415
     from museaud.store.migrate import (  # noqa: PLC0415 - keeps `doctor` importable when broken
         StoreError,
         check_openable,
@@ -54,8 +56,25 @@ def check_store(paths: Paths) -> Check:
     except StoreError as error:
         return Check("store", False, str(error), data)
     data["schema"] = revision
+    problems = integrity_problems(path, full=full)
+    data["integrity"] = problems or "ok"
+    if problems:
+        good = newest_good(paths.backup_dir)
+        remedy = (
+            f"`museaud backup restore {good.name}` puts back the newest good backup"
+            if good
+            else f"no good backup in {paths.backup_dir}"
+        )
+        return Check(
+            "store",
+            False,
+            f"{path} is damaged: {problems[0]} ({len(problems)} problems found); {remedy} "
+            "(the damaged file is kept aside)",
+            data,
+        )
     state = "up to date" if revision == head else f"will upgrade to {head} (with a backup)"
-    return Check("store", True, f"{path} schema {revision}, {state}", data)
+    checked = "full check" if full else "quick check"
+    return Check("store", True, f"{path} schema {revision}, {state}, {checked} ok", data)
 
 
 def check_sqlite(paths: Paths) -> Check:
@@ -103,7 +122,9 @@ def check_midi() -> Check:
     detail = ports.summary()
     if not ports.names:
         detail += "; patterns still play on the audio device"
-    return Check("midi", bool(ports.names), detail, data)
+    # MIDI out is optional: a MIDI system that starts with no port attached is no fault
+    started = ports.problem is not None and ": no output port" in ports.problem
+    return Check("midi", bool(ports.names) or started, detail, data)
 
 
 def check_essentia() -> Check:
@@ -167,10 +188,10 @@ def check_logs(paths: Paths) -> Check:
     return Check("logs", True, f"{setup.file} (level {setup.level})", data)
 
 
-def run_checks(paths: Paths) -> list[Check]:
+def run_checks(paths: Paths, *, full: bool = False) -> list[Check]:
     """All checks; one that crashes is reported as failed, never stops the others."""
     checks: list[Callable[[], Check]] = [
-        lambda: check_store(paths),
+        lambda: check_store(paths, full=full),
         lambda: check_sqlite(paths),
         check_audio,
         check_midi,
@@ -200,7 +221,7 @@ def run_checks(paths: Paths) -> list[Check]:
     return results
 
 
-def report(paths: Paths) -> dict[str, object]:
+def report(paths: Paths, *, full: bool = False) -> dict[str, object]:
     """The doctor's findings as a JSON-ready dict."""
     return {
         "museaud": __version__,
@@ -213,5 +234,5 @@ def report(paths: Paths) -> dict[str, object]:
             "analytics": str(paths.analytics_file),
             "log": str(logs.log_file(paths)),
         },
-        "checks": [asdict(check) for check in run_checks(paths)],
+        "checks": [asdict(check) for check in run_checks(paths, full=full)],
     }

@@ -47,7 +47,7 @@ def library(tmp_path: Path, rendered_corpus: RenderedCorpus) -> Path:
 def test_import_prints_the_counts_and_every_failure(
     library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["import", str(library), "--workers", "2"]) == 0
+    assert main(["import", str(library), "--workers", "2"]) == 1  # one file failed
 
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("2 new, 0 updated, 0 unchanged, 0 moved, 0 missing, 1 failed  (")

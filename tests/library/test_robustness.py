@@ -123,7 +123,7 @@ def test_unreadable_files_and_folders_are_reported(
     finally:
         locked_folder.chmod(0o755)
 
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # two failed, one imported
     summary = json.loads(result.stdout)
     reasons = {Path(failure["path"]).name: failure["reason"] for failure in summary["failures"]}
     assert reasons["locked.wav"] == "cannot read: Permission denied"

@@ -45,6 +45,8 @@ class Preferences:
     auto_play: bool = False
     show_beat_numbers: bool = True
     log_level: str = DEFAULT_LEVEL
+    backups_kept: int = 7
+    analytics_enabled: bool = True  # record what happens in museaud, on this computer only
 
     def validated(self) -> Preferences:
         """Return self if every value is allowed, else raise PreferenceError naming the field."""
@@ -70,6 +72,8 @@ class Preferences:
             raise PreferenceError("default_flavor is empty")
         if self.log_level not in LEVELS:
             raise PreferenceError(f"log_level {self.log_level!r} is not one of {LEVELS}")
+        if not 1 <= self.backups_kept <= 100:
+            raise PreferenceError(f"backups_kept {self.backups_kept} is outside 1-100")
         return self
 
     @property
@@ -79,7 +83,8 @@ class Preferences:
 
 
 PREFERENCE_FIELDS = tuple(field.name for field in fields(Preferences))
-EXTRA_FIELDS = ("log_level",)  # kept in the row's `extra` JSON: no column of their own
+# kept in the row's `extra` JSON: no column of their own
+EXTRA_FIELDS = ("log_level", "backups_kept", "analytics_enabled")
 
 
 def _row(session: Session, user_id: uuid.UUID) -> UserPreferences:
@@ -130,12 +135,12 @@ def stored_log_level(store_file: Path) -> str | None:
     Logging is set up before any command opens (or upgrades) the store, so this only peeks:
     read-only, and any problem (no store yet, an old or foreign file) means the default.
     """
-    from museaud.store.migrate import _read_only_uri  # noqa: PLC0415 - the one way to peek
+    from museaud.store.database import read_only_uri  # noqa: PLC0415 - the one way to peek
 
     if not store_file.exists():
         return None
     try:
-        connection = sqlite3.connect(_read_only_uri(store_file), uri=True)
+        connection = sqlite3.connect(read_only_uri(store_file), uri=True)
         try:
             row = connection.execute(
                 "SELECT p.extra FROM user_preferences AS p JOIN users AS u ON u.id = p.owner_id "

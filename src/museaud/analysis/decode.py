@@ -196,18 +196,19 @@ def declared_pcm_bytes(path: Path) -> tuple[int, int] | None:
         return None
 
 
-def _refuse_short_pcm(path: Path) -> None:
+def refuse_short_pcm(path: Path) -> None:
     """A wav/aiff whose header declares more audio than the file holds was cut short."""
     pcm = declared_pcm_bytes(path)
     if pcm is not None and pcm[0] > pcm[1] + 4096:
         raise AnalysisError(
             path,
-            f"truncated: the header declares {pcm[0]} bytes of audio but the file holds {pcm[1]}",
+            f"truncated or a damaged header: the header declares {pcm[0]:,} bytes of audio but "
+            f"the file holds {pcm[1]:,}",
         )
 
 
 def _read_with_soundfile(path: Path, max_duration_s: float) -> DecodedAudio:
-    _refuse_short_pcm(path)
+    refuse_short_pcm(path)
     with soundfile.SoundFile(str(path)) as audio:
         sample_rate, channels, declared = float(audio.samplerate), audio.channels, audio.frames
         if sample_rate <= 0 or channels <= 0:
@@ -273,8 +274,12 @@ def _either_decoder(
     try:
         return with_essentia()
     except RuntimeError as error:
+        if first_complaint in MISLEADING:  # libsndfile's words for "not a format I know"
+            first_complaint = "format not recognised"
         raise AnalysisError(
-            path, f"not a decodable audio file ({_short(error)}; libsndfile: {first_complaint})"
+            path,
+            f"not a decodable audio file: no decoder recognises its contents ({_short(error)}; "
+            f"libsndfile: {first_complaint})",
         ) from error
 
 
@@ -294,7 +299,7 @@ def read_frames(
     channel kept, the first max_duration_s only when given. AnalysisError as for decode()."""
 
     def with_soundfile() -> tuple[npt.NDArray[np.float32], int]:
-        _refuse_short_pcm(path)
+        refuse_short_pcm(path)
         with soundfile.SoundFile(str(path)) as audio:
             rate = int(audio.samplerate)
             wanted = -1 if max_duration_s is None else math.ceil(max_duration_s * rate)
@@ -312,6 +317,13 @@ def read_frames(
         return frames, round(rate)
 
     return _either_decoder(path, with_soundfile, with_essentia)
+
+
+MISLEADING = {
+    "File does not exist or is not a regular file (possibly a pipe?)",
+    "Format not recognised",
+}
+"""What libsndfile says of a regular file it does not know (an mp3 of random bytes)."""
 
 
 def _short(error: Exception) -> str:

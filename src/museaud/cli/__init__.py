@@ -10,27 +10,31 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from museaud import __version__, logs
-from museaud.cli import edit, library, patterns, playlists, similar, sound
+from museaud.analytics.recorder import serving
+from museaud.cli import account as account_cli
+from museaud.cli import backup, edit, library, patterns, playlists, similar, songs, sound, stats
+from museaud.cli import sync as sync_cli
 from museaud.cli.common import EXIT_FAILED, EXIT_USAGE, CommandError, print_json, warn
 from museaud.paths import default_paths
+from museaud.server import cli as server_cli
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Print what works on this machine."""
     from museaud.doctor import report  # noqa: PLC0415 - keep start-up of other commands light
 
-    found = report(default_paths())
+    found = report(default_paths(), full=args.full)
+    checks = found["checks"]
+    assert isinstance(checks, list)
     if args.json:
         print_json(found)
     else:
         print(f"museaud {found['museaud']} on Python {found['python']} ({found['platform']})")
-        checks = found["checks"]
-        assert isinstance(checks, list)
         width = max(len(check["name"]) for check in checks)
         for check in checks:
             mark = "ok  " if check["ok"] else "FAIL"
             print(f"  {mark} {check['name']:<{width}}  {check['detail']}")
-    return 0
+    return 0 if all(check["ok"] for check in checks) else EXIT_FAILED
 
 
 def _parse_value(name: str, text: str, current: Any) -> Any:
@@ -48,9 +52,14 @@ def _parse_value(name: str, text: str, current: Any) -> Any:
             return False
         raise ValueError(f"{name} takes true or false, not {text!r}")
     if isinstance(current, int):
+        if not text.strip().lstrip("+-").isdigit():
+            raise ValueError(f"takes a whole number, not {text!r}")
         return int(text)
     if isinstance(current, float):
-        return float(text)
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"takes a number, not {text!r}") from None
     return None if text.lower() in ("", "none") else text
 
 
@@ -113,14 +122,17 @@ def _no_display_reason() -> str | None:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the desktop window."""
-    from museaud.app import App  # noqa: PLC0415
-
     reason = _no_display_reason()
     if reason is not None:
         raise CommandError(reason)
     from museaud.ui.gui import run_gui  # noqa: PLC0415
+    from museaud.ui.restore_prompt import open_or_offer_restore  # noqa: PLC0415
 
-    with App.open() as app:
+    app = open_or_offer_restore([sys.argv[0], *args.qt_args])
+    if app is None:
+        return EXIT_FAILED
+    with app:
+        app.backup_if_due()
         return run_gui(app, [sys.argv[0], *args.qt_args])
 
 
@@ -145,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = commands.add_parser("doctor", help="show what works on this machine")
     doctor.add_argument("--json", action="store_true", help="print the findings as JSON")
+    doctor.add_argument(
+        "--full", action="store_true", help="check every index of the store too (slower)"
+    )
     doctor.set_defaults(handler=cmd_doctor)
 
     prefs = commands.add_parser("prefs", help="show or change preferences")
@@ -158,7 +173,23 @@ def build_parser() -> argparse.ArgumentParser:
     patterns.add_commands(commands)
     sound.add_commands(commands)
     playlists.add_commands(commands)
+    stats.add_commands(commands)
+    backup.add_commands(commands)
+    songs.add_commands(commands)
+    account_cli.add_commands(commands)
+    sync_cli.add_commands(commands)
+    server_cli.add_commands(commands)
     return parser
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    """The command as typed, without its arguments: 'pattern generate', 'stats', 'gui'."""
+    actions = [
+        value
+        for name, value in vars(args).items()
+        if isinstance(value, str) and (name.endswith("_command") or name == "action")
+    ]
+    return " ".join([args.command, *actions[:1]])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -175,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.configure(paths, stored_log_level(paths.store_file), verbose=args.verbose)
     log = logging.getLogger("museaud.cli")
     log.info("museaud %s: %s", __version__, args.command)
+    serving(_command_name(args), "gui" if args.command == "gui" else "cli")
     try:
         return int(args.handler(args))
     except CommandError as error:

@@ -249,7 +249,7 @@ def cmd_track(args: argparse.Namespace) -> int:
     from museaud.library.detail import track_detail  # noqa: PLC0415
     from museaud.store.models.library import Track  # noqa: PLC0415
 
-    with App.open() as app, app.session() as session:
+    with App.open(reading_only=True) as app, app.session(read_only=True) as session:
         detail = track_detail(session, resolve_id(session, Track.id, args.track))
     if args.json:
         print_json(detail.to_json())

@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shutil
 import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from museaud.cli.common import EXIT_USAGE, CommandError, print_json, warn
+from museaud.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    print_json,
+    printable,
+    warn,
+)
 from museaud.library.lengths import format_length
 from museaud.library.query import FIELDS
 from museaud.library.search import SORT_FIELDS
 from museaud.music.keys import written_key
+from museaud.paths import default_paths
 
 if TYPE_CHECKING:
     from museaud.library.importer import ImportProgress, ImportSummary
 
 EXIT_CANCELLED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 REDRAW_S = 0.1  # a terminal bar redraws at most ten times a second
 LINE_EVERY_S = 5.0  # without a terminal, a progress line this often
 
@@ -92,30 +105,53 @@ def print_summary(summary: ImportSummary, stream: TextIO) -> None:
     if summary.failures:
         print("failed:", file=stream)
         for failure in summary.failures:
-            print(f"  {failure.path}: {failure.reason}", file=stream)
+            print(f"  {printable(failure.path)}: {printable(failure.reason)}", file=stream)
 
 
 class _CtrlC:
-    """Ctrl-C sets the cancel event (a second Ctrl-C interrupts at once)."""
+    """Ctrl-C or SIGTERM sets the cancel event, so the import stops cleanly (workers ended,
+    finished tracks kept, a summary printed); a second Ctrl-C interrupts at once."""
 
     def __init__(self, cancel: threading.Event) -> None:
         self.cancel = cancel
-        self.previous: Any = None
+        self.previous: dict[int, Any] = {}
+        self.terminated = False
 
     def __enter__(self) -> _CtrlC:
         if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, self._handle)
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self.previous[signum] = signal.signal(signum, self._handle)
         return self
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if signum == signal.SIGTERM:
+            self.terminated = True
+            self.cancel.set()
+            warn("\nmuseaud import: asked to stop (SIGTERM), finishing cleanly …")
+            return
         if self.cancel.is_set():
             raise KeyboardInterrupt
         self.cancel.set()
         warn("\nmuseaud import: cancelling (Ctrl-C again to stop at once) …")
 
     def __exit__(self, *exc_info: object) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
+        for signum, previous in self.previous.items():
+            signal.signal(signum, previous)
+
+
+def import_status(summary: ImportSummary) -> int:
+    """0 when every file is in, 1 when some failed, 2 when nothing could be imported."""
+    fine = (
+        summary.new
+        + summary.updated
+        + summary.reanalysed
+        + summary.unchanged
+        + summary.moved
+        + summary.restored
+    )
+    if fine == 0:
+        return EXIT_USAGE
+    return EXIT_FAILED if summary.failed or summary.stopped else EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -128,15 +164,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError("--workers must be at least 1", EXIT_USAGE)
     cancel = threading.Event()
     bar = ProgressBar(sys.stderr)
-    with App.open() as app:
+    with App.open() as app, _CtrlC(cancel) as signals:
+        app.backup_if_due()
         options = ImportOptions(
             paths=[Path(path) for path in args.paths],
             workers=args.workers,
             worker_log=app.paths.log_dir / "analysis.log",
         )
         try:
-            with _CtrlC(cancel):
-                summary = run_import(app, options, bar, cancel)
+            summary = run_import(app, options, bar, cancel)
         except AnalysisPoolError as error:
             bar.clear()
             raise CommandError(str(error)) from error
@@ -144,13 +180,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         print_json(summary.to_json())
     else:
         print_summary(summary, sys.stdout)
-    if summary.cancelled:
+    if summary.stopped:
+        warn(f"museaud import: stopped: {summary.stopped}")
+    if summary.cancelled and not summary.stopped:
         warn(
             f"cancelled, {summary.kept} tracks kept, run again to finish "
             f"({summary.remaining} left to analyse)"
         )
-        return EXIT_CANCELLED
-    return 0
+        return EXIT_TERMINATED if signals.terminated else EXIT_CANCELLED
+    status = import_status(summary)
+    if summary.found == 0 and not summary.failed:
+        warn("museaud import: no audio files found (wav, aiff, flac, mp3, ogg, opus, m4a)")
+    return status
 
 
 def _key_text(row: dict[str, Any]) -> str:
@@ -188,7 +229,7 @@ def cmd_tracks(args: argparse.Namespace) -> int:
         descending=args.desc,
     )
     try:
-        with App.open() as app, app.session() as session:
+        with App.open(reading_only=True) as app, app.session(read_only=True) as session:
             if args.count:
                 found = count_tracks(session, query)
                 print_json(found) if args.json else print(found)
@@ -206,7 +247,7 @@ def cmd_tracks(args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         title = row["title"] or Path(row["path"]).name
-        who = f"{row['artist']} – {title}" if row["artist"] else title
+        who = printable(f"{row['artist']} – {title}" if row["artist"] else title)
         bpm = "-" if row["bpm"] is None else f"{row['bpm']:.1f}"
         lufs = "-" if row["loudness_lufs"] is None else f"{row['loudness_lufs']:.1f}"
         length = "-" if row["duration_s"] is None else format_length(row["duration_s"])
@@ -215,10 +256,32 @@ def cmd_tracks(args: argparse.Namespace) -> int:
             f"{length:>7}  {who}"
         )
         if row["error"]:
-            print(f"        {row['error']}")
+            print(f"        {printable(row['error'])}")
     if not rows:
         warn("no tracks match" if text or status else "no tracks yet: museaud import PATH")
     return 0
+
+
+@contextlib.contextmanager
+def _decoder_notes_to(log_file: Path) -> Iterator[None]:
+    """Send what decoders print on the C-level stderr (libmpg123's "Note: Illegal Audio-MPEG-
+    Header …") to log_file, as the import's workers do, not between museaud's own lines."""
+    sys.stderr.flush()
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        target = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    except OSError:  # no log folder to write to: the notes stay on stderr
+        yield
+        return
+    saved = os.dup(2)
+    os.dup2(target, 2)
+    os.close(target)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -228,7 +291,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     path = Path(args.path).expanduser()
     try:
-        result = analyze_file(path)
+        with _decoder_notes_to(default_paths().log_dir / "analysis.log"):
+            result = analyze_file(path)
     except AnalysisError as error:
         raise CommandError(f"{error.path}: {error.reason}") from error
     tags = read_tags(path)

@@ -126,6 +126,8 @@ def cmd_generate(app: Any, args: argparse.Namespace) -> None:
     from museaud.patterns.generation import GenerationSession  # noqa: PLC0415
     from museaud.patterns.generators import GenerationError, GenerationRequest  # noqa: PLC0415
 
+    if args.count < 1:
+        raise CommandError(f"--count must be at least 1, not {args.count}", EXIT_USAGE)
     key_note, key_scale = _key(args.key)
     if args.instead_of and args.count != 1:
         raise CommandError("--instead-of makes one pattern; leave out --count", EXIT_USAGE)

@@ -12,23 +12,32 @@ The work goes in three steps, each leaving the store consistent if the process i
 3. Analyse. Pending, changed and out-of-date tracks go to worker processes; their results are
    written in batches, one transaction per batch (track, analysis, sections and vector together).
    A killed import leaves whole tracks only, and the next run picks up the pending ones.
+
+One import per store runs at a time (a second waits for the first). A full disk stops the import
+cleanly: committed batches stay, and the summary says how much room the rest needs.
 """
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import os
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, closing
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from sqlalchemy import func, select
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from museaud.analysis import DEFAULT_MAX_DURATION_S
+from museaud.analytics import AnalysisFrame, recorder
 from museaud.library import records
 from museaud.library.identity import content_hash, same_duration
 from museaud.library.pool import AnalysisPool, default_workers
@@ -38,6 +47,10 @@ from museaud.library.tags import read_tags
 from museaud.library.worker import FileJob, FileOutcome
 from museaud.store import text
 from museaud.store.base import OWNER_KEY, utcnow
+from museaud.store.models.library import Track
+from museaud.store.session import StoreFullError
+
+log = logging.getLogger(__name__)
 
 FLUSH_S = 1.0  # write a part-filled batch after this long, so the library fills in as it goes
 INSERT_CHUNK = 1000
@@ -114,6 +127,8 @@ class ImportSummary:
     cancelled: bool = False
     remaining: int = 0  # files left to analyse when cancelled
     kept: int = 0  # results stored by this run
+    links: int = 0  # links to files already found or in the library (skipped: one track each)
+    stopped: str = ""  # why the import stopped before the end (a full disk), with what to do
     elapsed_s: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
@@ -163,7 +178,54 @@ def run_import(
             raise ValueError("the session factory must name the owner of new rows (session.info)")
         owner_id = owner
     run = _ImportRun(sessions, owner_id, options, progress, cancel or threading.Event())
-    return run.execute()
+    with _one_import_at_a_time(sessions):
+        return run.execute()
+
+
+@contextmanager
+def _one_import_at_a_time(sessions: SessionFactory) -> Iterator[None]:
+    """Wait until no other import (another process, or thread) works on this store: two walks
+    of the same folder would both add its new files."""
+    with sessions() as session:
+        store_file = session.connection().engine.url.database
+    if not store_file or store_file.startswith(":memory:"):
+        yield
+        return
+    with open(f"{store_file}.import-lock", "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("another import of this library is running: waiting for it to finish")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _record_analysis(outcome: FileOutcome, now: datetime) -> None:
+    """Analytics: what analysis found in one file and how sure it was."""
+    found = outcome.analysis
+    if found is None:
+        return
+    recorder.record(
+        AnalysisFrame(
+            time=now,
+            analysis_type="track",
+            track_id=uuid.UUID(hex=outcome.job.track_id),
+            confidence_score=min(found.bpm_confidence, found.key_confidence),
+            duration_ms=found.analysed_s * 1000.0,
+            analysis_data={
+                "tempo_bpm": found.bpm,
+                "bpm_confidence": found.bpm_confidence,
+                "key_note": found.key_note,
+                "scale": found.scale,
+                "key_confidence": found.key_confidence,
+                "algorithm": found.algorithm,
+                "version": found.version,
+            },
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +258,7 @@ class _ImportRun:
         self.total = 0
         self.done = 0
         self.unreported: list[ImportFailure] = []
+        self.vanished: set[uuid.UUID] = set()  # tracks marked missing by this run
 
     # reporting -------------------------------------------------------------------------------
 
@@ -235,16 +298,53 @@ class _ImportRun:
     def finish(self, *, cancelled: bool) -> ImportSummary:
         self.summary.cancelled = cancelled
         self.summary.remaining = self.total - self.done if cancelled else 0
-        if self.summary.new + self.summary.updated >= BULK_CHANGES:
+        if self.summary.stopped:
+            self.summary.remaining = max(self.total - self.summary.kept, 0)
+        elif self.summary.new + self.summary.updated >= BULK_CHANGES:
             with self.sessions() as session:
                 text.optimize(session.connection(), ["tracks"])
         self.summary.elapsed_s = time.monotonic() - self.started
         self.report("done")
+        s = self.summary
+        recorder.record_action(
+            "library_imported",
+            found=s.found,
+            new=s.new,
+            updated=s.updated,
+            unchanged=s.unchanged,
+            missing=s.missing,
+            failed=s.failed,
+            cancelled=s.cancelled,
+            seconds=round(s.elapsed_s, 3),
+        )
         return self.summary
 
     # the steps -------------------------------------------------------------------------------
 
     def execute(self) -> ImportSummary:
+        """The three steps; a full disk stops them cleanly, keeping every batch committed."""
+        try:
+            return self.steps()
+        except StoreFullError as error:
+            self.cancel.set()
+            self.summary.stopped = f"{error}. {self.space_needed()}"
+            return self.finish(cancelled=True)
+
+    def space_needed(self) -> str:
+        """How much more room the files left need, from the store's size per track."""
+        with self.sessions() as session:
+            pages = session.execute(sql("PRAGMA page_count")).scalar_one()
+            page_size = session.execute(sql("PRAGMA page_size")).scalar_one()
+            tracks = session.scalar(select(func.count()).select_from(Track)) or 0
+        per_track = pages * page_size / max(tracks, 1)
+        left = max(self.total - self.summary.kept, 1)
+        needed = 2 * per_track * left  # the WAL holds a copy of every page until a checkpoint
+        return (
+            f"The {left} files left need about {needed / 1e6:.1f} MB; the "
+            f"{self.summary.kept} tracks finished are kept: run the import again to finish"
+        )
+
+    def steps(self) -> ImportSummary:
         self.report("scanning")
         with self.sessions() as session:
             stored = records.load_stored_files(session, self.owner_id)
@@ -270,6 +370,7 @@ class _ImportRun:
             return self.finish(cancelled=True)
         moved_ids = {row.id for row, _candidate in moves}
         vanished = [row.id for _path, row in gone if row.id not in moved_ids]
+        self.vanished = set(vanished)
         now = utcnow()
         if moves or restored or vanished:
             with self.sessions() as session:
@@ -312,15 +413,19 @@ class _ImportRun:
         work: list[_Work] = []
         restored: list[uuid.UUID] = []
         seen: set[str] = set()
+        files: set[tuple[int, int]] = set()
+        linked: list[Candidate] = []
         summary = self.summary
         for candidate in scan:
             summary.found += 1
             if summary.found % SCAN_REPORT_EVERY == 0:
                 self.report("scanning")
             seen.add(candidate.path)
+            if not candidate.linked:
+                files.add(candidate.file_id)
             row = stored.get(candidate.path)
             if row is None:
-                new_files.append(candidate)
+                (linked if candidate.linked else new_files).append(candidate)
             elif row.size != candidate.size or row.mtime_ns != candidate.mtime_ns:
                 work.append(_Work("changed", row.id, candidate.path, True))
             elif row.status == "pending":
@@ -336,6 +441,13 @@ class _ImportRun:
                 work.append(_Work("changed", row.id, candidate.path, row.content_hash is None))
             else:
                 summary.unchanged += 1
+        for candidate in linked:  # one track per recording, whatever links point at it
+            if candidate.file_id in files or os.path.realpath(candidate.path) in stored:
+                summary.found -= 1
+                summary.links += 1
+                continue
+            files.add(candidate.file_id)
+            new_files.append(candidate)
         return new_files, work, restored, seen
 
     def match_moves(
@@ -427,10 +539,14 @@ class _ImportRun:
             if result.result == "gone":
                 continue
             summary.kept += 1
+            _record_analysis(outcome, now)
             if result.result == "failed":
                 self.fail(outcome.job.path, result.reason or "failed")
             elif result.result == "moved":
                 summary.moved += 1
+                if result.track_id in self.vanished:  # found again, re-tagged at a new path
+                    self.vanished.discard(result.track_id)
+                    summary.missing -= 1
             else:
                 name = counts[kind]
                 setattr(summary, name, getattr(summary, name) + 1)

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import String, delete, insert, select, type_coerce, update
+from sqlalchemy import String, delete, func, insert, select, type_coerce, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -240,7 +240,9 @@ def _write(session: Session, track_id: uuid.UUID, outcome: FileOutcome, now: dat
     digest = outcome.content_hash or track.content_hash
     moved = False
     if result is not None and track.status == "pending" and digest is not None:
-        twin = _moved_twin(session, track, digest, result.duration_s)
+        twin = _moved_twin(session, track, digest, result.duration_s) or _retagged_twin(
+            session, track, result
+        )
         if twin is not None:
             # the same recording, imported before from a path that is gone: keep the old row
             place = {column: getattr(track, column) for column in _FILE_COLUMNS}
@@ -290,6 +292,31 @@ def _moved_twin(session: Session, track: Track, digest: str, duration_s: float) 
         if same_duration(twin.duration_s, duration_s) and not os.path.exists(twin.path):
             return twin
     return None
+
+
+def _retagged_twin(session: Session, track: Track, result: AnalysisResult) -> Track | None:
+    """An older track whose file is gone and whose audio analysed exactly alike (same analyser,
+    duration, loudness, peak and beat times): the same recording, re-tagged as it moved, so its
+    bytes (and hash) differ while its audio does not."""
+    beats = np.asarray(result.beats, dtype="<f4").tobytes()
+    if not beats:
+        return None  # without beats, too little tells two recordings apart
+    twins = session.scalars(
+        select(Track)
+        .join(TrackAnalysis, TrackAnalysis.track_id == Track.id)
+        .where(
+            Track.owner_id == track.owner_id,
+            Track.id != track.id,
+            Track.file_format == track.file_format,
+            TrackAnalysis.algorithm == result.algorithm,
+            TrackAnalysis.algorithm_version == result.version,
+            TrackAnalysis.beats == beats,
+            func.abs(Track.duration_s - result.duration_s) < 0.001,
+            func.abs(TrackAnalysis.loudness_lufs - result.loudness_lufs) < 0.01,
+            func.abs(TrackAnalysis.peak_dbfs - result.peak_dbfs) < 0.01,
+        )
+    ).all()
+    return next((twin for twin in twins if not os.path.exists(twin.path)), None)
 
 
 def _unit(value: float | None) -> float | None:

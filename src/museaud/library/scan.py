@@ -49,6 +49,8 @@ class Candidate:
     size: int
     mtime_ns: int
     file_format: str
+    linked: bool = False  # reached through a symbolic link (to the file or a folder above it)
+    file_id: tuple[int, int] = (0, 0)  # (device, inode): a file has one, whatever its names
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +61,20 @@ class ScanProblem:
     reason: str
 
 
-def _reason(error: OSError) -> str:
+def _reason(error: OSError, path: str) -> str:
     if error.errno == errno.ELOOP:
         return "symlink loop: the link points back at itself"
     if error.errno == errno.ENOENT:
-        return "broken link: its target does not exist"
+        if os.path.islink(path):
+            return "broken link: its target does not exist"
+        return "no such file or folder"
     if error.errno in (errno.EACCES, errno.EPERM):
         return "permission denied"
     return error.strerror or str(error)
+
+
+def _file_id(info: os.stat_result) -> tuple[int, int]:
+    return (info.st_dev, info.st_ino)
 
 
 def is_under(path: str, folder: str) -> bool:
@@ -99,7 +107,7 @@ class FolderScan:
             try:
                 info = os.stat(root)
             except OSError as error:
-                self.problems.append(ScanProblem(root, f"cannot open: {_reason(error)}"))
+                self.problems.append(ScanProblem(root, f"cannot open: {_reason(error, root)}"))
                 self.unscanned.append(root)
                 continue
             if stat.S_ISDIR(info.st_mode):
@@ -111,21 +119,25 @@ class FolderScan:
                         ScanProblem(root, "not an audio file museaud reads (by its name)")
                     )
                     continue
-                yield Candidate(root, info.st_size, info.st_mtime_ns, file_format)
+                yield Candidate(
+                    root, info.st_size, info.st_mtime_ns, file_format, False, _file_id(info)
+                )
             else:
                 self.problems.append(ScanProblem(root, "neither a folder nor a regular file"))
 
     def _walk(self, root: str, visited: set[tuple[int, int]]) -> Iterator[Candidate]:
-        stack = [root]
+        stack = [(root, False)]
         while stack:
             if self.cancel is not None and self.cancel.is_set():
                 self.cancelled = True
                 return
-            folder = stack.pop()
+            folder, linked = stack.pop()
             try:
                 info = os.stat(folder)
             except OSError as error:
-                self.problems.append(ScanProblem(folder, f"cannot open folder: {_reason(error)}"))
+                self.problems.append(
+                    ScanProblem(folder, f"cannot open folder: {_reason(error, folder)}")
+                )
                 self.unscanned.append(folder)
                 continue
             identity = (info.st_dev, info.st_ino)
@@ -137,18 +149,24 @@ class FolderScan:
                 with os.scandir(folder) as listing:
                     entries = sorted(listing, key=lambda entry: entry.name)
             except OSError as error:
-                self.problems.append(ScanProblem(folder, f"cannot list folder: {_reason(error)}"))
+                self.problems.append(
+                    ScanProblem(folder, f"cannot list folder: {_reason(error, folder)}")
+                )
                 self.unscanned.append(folder)
                 continue
-            subfolders: list[str] = []
+            subfolders: list[tuple[str, bool]] = []
             for entry in entries:
-                found = self._entry(entry, visited, subfolders)
+                found = self._entry(entry, visited, subfolders, linked)
                 if found is not None:
                     yield found
             stack.extend(reversed(subfolders))
 
     def _entry(
-        self, entry: os.DirEntry[str], visited: set[tuple[int, int]], subfolders: list[str]
+        self,
+        entry: os.DirEntry[str],
+        visited: set[tuple[int, int]],
+        subfolders: list[tuple[str, bool]],
+        linked: bool,
     ) -> Candidate | None:
         """One name in a folder: an audio file to yield, a folder to walk, or a problem."""
         file_format = audio_format(entry.name)
@@ -166,16 +184,23 @@ class FolderScan:
                             "a folder named like an audio file: looked inside it as a folder",
                         )
                     )
-                subfolders.append(entry.path)
+                subfolders.append((entry.path, linked or entry.is_symlink()))
                 return None
             if file_format is None:
                 return None
             if entry.is_file():
                 info = entry.stat()
-                return Candidate(entry.path, info.st_size, info.st_mtime_ns, file_format)
+                return Candidate(
+                    entry.path,
+                    info.st_size,
+                    info.st_mtime_ns,
+                    file_format,
+                    linked or entry.is_symlink(),
+                    _file_id(info),
+                )
             if entry.is_symlink():
                 os.stat(entry.path)  # raises the link's problem (loop, broken)
             self.problems.append(ScanProblem(entry.path, "not a regular file"))
         except OSError as error:
-            self.problems.append(ScanProblem(entry.path, _reason(error)))
+            self.problems.append(ScanProblem(entry.path, _reason(error, entry.path)))
         return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from museaud.analysis import AnalysisError, AnalysisResult, analyze_file
+from museaud.analysis.decode import refuse_short_pcm
 from museaud.library.identity import content_hash
 from museaud.library.lengths import format_length
 from museaud.library.tags import FileTags, read_tags
@@ -76,6 +77,10 @@ def process_file(job: FileJob) -> FileOutcome:
     except OSError as error:
         return FileOutcome(job, size, mtime_ns, tags=tags, error=f"cannot read: {error}")
     if tags.duration_s is not None and tags.duration_s > job.longest_s:
+        try:
+            refuse_short_pcm(Path(job.path))  # a header that lies is no long recording
+        except AnalysisError as error:
+            return FileOutcome(job, size, mtime_ns, digest, tags, error=error.reason)
         return FileOutcome(
             job, size, mtime_ns, digest, tags, error=too_long(tags.duration_s, job.longest_s)
         )

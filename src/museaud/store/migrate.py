@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -17,11 +16,40 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
+from museaud.store.backup import make_backup
+from museaud.store.database import read_only_uri
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 class StoreError(RuntimeError):
     """The store file cannot be opened as it is; the message says what and where."""
+
+
+class StoreDamagedError(StoreError):
+    """The store file is damaged: SQLite cannot read all of it."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(
+            f"the library file {path} is damaged (SQLite says: {detail}). Nothing more was "
+            "written to it. Run `museaud backup restore` to go back to the newest good backup "
+            "(the damaged file is kept beside it), or `museaud doctor --full` to see what is "
+            "damaged; opening museaud offers the same."
+        )
+        self.path = path
+        self.detail = detail
+
+
+DAMAGE_MESSAGES = ("malformed", "file is not a database", "database corrupt", "disk i/o error")
+
+
+def is_damage(error: BaseException) -> bool:
+    """True when a (DB-API or SQLAlchemy) error says the file itself is damaged."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return any(message in text for message in DAMAGE_MESSAGES)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class StoreTooNewError(StoreError):
@@ -60,23 +88,14 @@ def known_revisions() -> set[str]:
     return {revision.revision for revision in script.walk_revisions()}
 
 
-def _read_only_uri(path: Path) -> str:
-    """A URI opening path without writing anything beside it.
-
-    A cleanly closed store has no WAL, so it is opened immutable (no -wal/-shm files appear);
-    after a crash the pending WAL must be read, so it is opened read-only instead.
-    """
-    wal = path.with_name(path.name + "-wal")
-    pending = wal.exists() and wal.stat().st_size > 0
-    return f"{path.resolve().as_uri()}?{'mode=ro' if pending else 'immutable=1'}"
-
-
 def stored_revision(path: Path) -> tuple[str | None, bool]:
     """Read the store's revision without changing the file: (revision, has any tables)."""
     try:
-        connection = sqlite3.connect(_read_only_uri(path), uri=True)
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as error:
         raise StoreError(f"cannot open the store {path}: {error}") from error
+    except OSError as error:  # e.g. no permission to read it
+        raise StoreError(f"cannot read the store {path}: {error.strerror}") from error
     try:
         tables = {
             row[0]
@@ -87,26 +106,13 @@ def stored_revision(path: Path) -> tuple[str | None, bool]:
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         return (row[0] if row else None), True
     except sqlite3.DatabaseError as error:
+        with path.open("rb") as handle:
+            sqlite_file = handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+        if sqlite_file:
+            raise StoreDamagedError(path, str(error)) from error
         raise StoreError(f"{path} is not a museaud store (SQLite says: {error})") from error
     finally:
         connection.close()
-
-
-def backup_store(path: Path, backup_dir: Path, revision: str | None) -> Path:
-    """Copy the store with SQLite's online backup, so a half-written WAL is included."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = backup_dir / f"{path.stem}-{stamp}-rev-{revision or 'none'}.sqlite"
-    source = sqlite3.connect(_read_only_uri(path), uri=True)
-    try:
-        destination = sqlite3.connect(target)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-    finally:
-        source.close()
-    return target
 
 
 def check_openable(path: Path) -> tuple[str | None, bool]:
@@ -133,7 +139,7 @@ def upgrade(engine: Engine, path: Path, backup_dir: Path, *, target: str = "head
     wanted = head_revision() if target == "head" else target
     if revision == wanted:
         return UpgradeReport(revision, wanted, None)
-    backup_path = backup_store(path, backup_dir, revision) if has_tables else None
+    backup_path = make_backup(path, backup_dir, "before_migration").path if has_tables else None
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), target)
         current = MigrationContext.configure(connection).get_current_revision()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QPushButton,
     QSizePolicy,
     QSlider,
@@ -41,6 +42,7 @@ from museaud.app import App
 from museaud.audio.devices import AudioDevices, MidiPorts, list_audio_outputs, list_midi_outputs
 from museaud.music.pitch import PITCH_CLASS_NAMES
 from museaud.patterns.flavors import FLAVORS
+from museaud.store.backup import BackupError, list_backups
 from museaud.ui.theme import THEME_CHOICES
 from museaud.ui.widgets import scaled_font
 
@@ -63,7 +65,7 @@ FIELD_LABELS = {
     "midi_output_port": "MIDI output port",
 }
 
-TAB_BEAT_MACHINE, TAB_APPEARANCE, TAB_AUDIO, TAB_MIDI = range(4)
+TAB_BEAT_MACHINE, TAB_APPEARANCE, TAB_AUDIO, TAB_MIDI, TAB_BACKUPS = range(5)
 _FIELD_TABS = {
     "default_bpm": TAB_BEAT_MACHINE,
     "default_key_note": TAB_BEAT_MACHINE,
@@ -75,6 +77,7 @@ _FIELD_TABS = {
     "audio_buffer_size": TAB_AUDIO,
     "audio_sample_rate": TAB_AUDIO,
     "midi_output_port": TAB_MIDI,
+    "backups_kept": TAB_BACKUPS,
 }
 
 
@@ -142,6 +145,7 @@ class PreferencesDialog(QDialog):
         self.tabs.addTab(self._build_appearance_tab(), "Appearance")
         self.tabs.addTab(self._build_audio_tab(), "Audio")
         self.tabs.addTab(self._build_midi_tab(), "MIDI")
+        self.tabs.addTab(self._build_backups_tab(), "Backups")
 
         self.error_label = QLabel(self)
         self.error_label.setObjectName("errorBanner")
@@ -382,6 +386,47 @@ class PreferencesDialog(QDialog):
         self._fill_midi_ports(self._stored.midi_output_port)
         return page
 
+    def _build_backups_tab(self) -> QWidget:
+        page, layout = self._page()
+        layout.addWidget(self._heading("Backups", page))
+        form = self._form()
+        self.backups_spin = QSpinBox(page)
+        self.backups_spin.setRange(1, 100)
+        self.backups_spin.setSuffix(" backups")
+        form.addRow("Keep the newest:", _left(self.backups_spin))
+        layout.addLayout(form)
+        self.backups_list = QListWidget(page)
+        self.backups_list.setObjectName("backupsList")
+        layout.addWidget(self.backups_list, 1)
+        self.backup_now_button = QPushButton("Back Up Now", page)
+        self.backup_now_button.clicked.connect(self.backup_now)
+        layout.addLayout(_left(self.backup_now_button))
+        layout.addWidget(
+            self._hint(
+                "A checked copy of the library is made every day and before every upgrade. "
+                "To go back to one, quit museaud and run: museaud backup restore NAME",
+                page,
+            )
+        )
+        self._fill_backups()
+        return page
+
+    def _fill_backups(self) -> None:
+        self.backups_list.clear()
+        for item in list_backups(self.app.paths.backup_dir):
+            self.backups_list.addItem(
+                f"{item.made_at:%Y-%m-%d %H:%M} UTC  {item.kind.replace('_', ' ')}  "
+                f"{item.size_bytes / 1e6:.1f} MB  {item.name}"
+            )
+
+    def backup_now(self) -> None:
+        """Make a checked backup now and list it (or say why it failed)."""
+        try:
+            self.app.backup_now()
+        except BackupError as error:
+            self.show_error(str(error))
+        self._fill_backups()
+
     # devices ---------------------------------------------------------------------------------
 
     def _fill_audio_devices(self, selected: str | None) -> None:
@@ -453,6 +498,7 @@ class PreferencesDialog(QDialog):
         _select_data(self.sample_rate_combo, preferences.audio_sample_rate)
         _select_data(self.buffer_size_combo, preferences.audio_buffer_size)
         self._update_buffer_labels()
+        self.backups_spin.setValue(preferences.backups_kept)
 
     def edited_preferences(self) -> Preferences:
         """The preferences as the dialog shows them now (not yet checked)."""
@@ -470,6 +516,7 @@ class PreferencesDialog(QDialog):
             audio_buffer_size=int(self.buffer_size_combo.currentData()),
             audio_sample_rate=int(self.sample_rate_combo.currentData()),
             midi_output_port=_combo_choice(self.midi_port_combo),
+            backups_kept=self.backups_spin.value(),
         )
 
     def stored_preferences(self) -> Preferences:
@@ -531,6 +578,7 @@ class PreferencesDialog(QDialog):
         self.volume_spin.valueChanged.connect(self._update_apply_button)
         self.auto_play_check.toggled.connect(self._update_apply_button)
         self.beat_numbers_check.toggled.connect(self._update_apply_button)
+        self.backups_spin.valueChanged.connect(self._update_apply_button)
 
     def _update_apply_button(self) -> None:
         apply_button = self.button_box.button(QDialogButtonBox.StandardButton.Apply)
