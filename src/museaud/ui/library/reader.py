@@ -54,11 +54,11 @@ def keep_gui_responsive() -> None:
 class StoreReader:
     """Runs read jobs for the GUI on one `BackgroundTasks`, the most recently asked first."""
 
-    def __init__(self, app: App, parent: QObject | None = None) -> None:
+    def __init__(
+        self, app: App, parent: QObject | None = None, *, name: str = "store-reader"
+    ) -> None:
         self._app = app
-        self._tasks = BackgroundTasks(
-            "library-reader", parent, order="newest_first", max_waiting=MAX_WAITING
-        )
+        self._tasks = BackgroundTasks(name, parent, order="newest_first", max_waiting=MAX_WAITING)
 
     def submit(
         self,
@@ -66,13 +66,19 @@ class StoreReader:
         read: Callable[[Session], Any],
         done: Callable[[Any], None],
         failed: Callable[[Exception], None] | None = None,
+        *,
+        writes: bool = False,
     ) -> list[Hashable]:
         """Run read(session) soon and call done(result) in the GUI thread (failed(error) if it
         raises). A waiting job with the same slot is replaced. Returns the slots dropped to make
-        room, so their owner can ask again later."""
+        room, so their owner can ask again later.
+
+        Jobs read in a read-only transaction, which never waits for a writer (an import holds
+        the write lock for a batch at a time); a job that also records something says `writes`.
+        """
 
         def work(_context: TaskContext) -> Any:
-            with self._app.session() as session:
+            with self._app.session(read_only=not writes) as session:
                 return read(session)
 
         return list(self._tasks.submit(work, done, failed, key=slot).dropped_keys)

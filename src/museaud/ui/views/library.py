@@ -105,7 +105,7 @@ class LibraryView(EmptyStateView):
 
     def __init__(self, app: App, parent: QWidget | None = None) -> None:
         super().__init__(app, parent)
-        self.reader = StoreReader(app, self)
+        self.reader = StoreReader(app, self, name="library-reader")
         self.destroyed.connect(lambda _object=None, reader=self.reader: reader.close())
         self.page_layout.removeWidget(self.empty_page)
         self.pages = QStackedWidget(self)

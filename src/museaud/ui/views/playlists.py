@@ -125,7 +125,7 @@ class PlaylistsView(EmptyStateView):
 
     def __init__(self, app: App, parent: QWidget | None = None) -> None:
         super().__init__(app, parent)
-        self.reader = StoreReader(app, self)
+        self.reader = StoreReader(app, self, name="playlists-reader")
         self.tasks = BackgroundTasks("playlists-tasks", self)
         self.destroyed.connect(lambda _object=None, reader=self.reader: reader.close())
         self.page_layout.removeWidget(self.empty_page)
@@ -924,7 +924,7 @@ class PlaylistsView(EmptyStateView):
             self.recommendations.show_message(str(error))
             self.recommendations_loaded.emit()
 
-        self.reader.submit("recommend", read, done, failed)
+        self.reader.submit("recommend", read, done, failed, writes=True)  # records suggestions
 
     def accept_recommendation(self, track_id: uuid.UUID) -> bool:
         """Add a suggested track to the end of the playlist."""
