@@ -1,8 +1,8 @@
 """Benchmark: recording plays costs the player nothing audible (issue 11).
 
 The GUI's player records every play with `playlists.history.record_play` on a background
-thread (one SQLite transaction for the counts) and hands the listening event to a
-`ListeningWriter` (DuckDB, its own thread); the audio itself runs in the audio process. This
+thread (one SQLite transaction for the counts) and hands the listening event to the analytics
+recorder (a queue and one DuckDB writer thread); the audio itself runs in the audio process. This
 measures that claim the hard way: a library track plays on `IsolatedAudioEngine` (as the GUI
 plays it) on the JACK dummy server, first with nothing else going on (the floor: the peer
 every player must match), then while plays are recorded far faster than any listener makes
@@ -36,7 +36,7 @@ from museaud.app import App
 from museaud.audio.engine import EngineStats, IsolatedAudioEngine
 from museaud.library.importer import ImportOptions, run_import
 from museaud.paths import default_paths
-from museaud.playlists.history import ListeningWriter, record_play
+from museaud.playlists.history import record_play
 from museaud.store.models.library import Track
 
 RATE = 48000
@@ -74,24 +74,22 @@ def _playing(engine: IsolatedAudioEngine, path: Path, seconds: float) -> EngineS
 def _recording(app: App, track_ids: list[uuid.UUID], stop: threading.Event) -> list[float]:
     """Record plays back to back until stop is set; the seconds each record_play took."""
     costs: list[float] = []
-    with ListeningWriter(app.events) as writer:
-        number = 0
-        while not stop.is_set():
-            track_id = track_ids[number % len(track_ids)]
-            began = time.perf_counter()
-            record_play(
-                app,
-                track_id,
-                datetime.now(UTC),
-                12.0 + number % 50,
-                30.0,
-                "library",
-                "next" if number % 3 else "finished",
-                events=writer,
-            )
-            costs.append(time.perf_counter() - began)
-            number += 1
-            stop.wait(0.005)
+    number = 0
+    while not stop.is_set():
+        track_id = track_ids[number % len(track_ids)]
+        began = time.perf_counter()
+        record_play(
+            app,
+            track_id,
+            datetime.now(UTC),
+            12.0 + number % 50,
+            30.0,
+            "library",
+            "next" if number % 3 else "finished",
+        )
+        costs.append(time.perf_counter() - began)
+        number += 1
+        stop.wait(0.005)
     return costs
 
 

@@ -110,6 +110,7 @@ def test_a_play_records_what_was_played_and_how_it_ended(app: App, tmp_path: Pat
 
     record_play(app, track.id, started, 1.0, 2.0, "library", "stopped")
 
+    assert app.recorder is not None and app.recorder.flush()  # queued, never written inline
     [play] = app.events.events(ListeningEvent)
     assert (play.track_id, play.time, play.duration_played_s) == (track.id, started, 1.0)
     assert (play.skipped, play.completed) == (True, False)

@@ -14,7 +14,7 @@ from museaud.analytics import EventStore
 from museaud.app import App
 from museaud.playlists import service
 from museaud.playlists.errors import PlaylistError
-from museaud.playlists.history import ListeningWriter, is_skip, record_play
+from museaud.playlists.history import is_skip, record_play
 from museaud.store.models.library import Track
 from museaud.store.models.playlists import Playlist, PlaylistEntry
 
@@ -56,6 +56,7 @@ def test_plays_and_skips_update_track_playlist_and_entry(app: App, make_track: M
     assert tracks["Peak"].last_played_at is None
     assert (stored.play_count, stored.last_played_at) == (1, START)  # type: ignore[union-attr]
     assert [entry.play_count for entry in entries] == [0, 0, 1]
+    assert app.recorder is not None and app.recorder.flush()  # the events went through it
     history = app.events.listening_history(app.local_user_id)
     assert [(e.track_id, e.playlist_id, e.skipped, e.completed) for e in history] == [
         (groove, None, False, True),
@@ -64,22 +65,23 @@ def test_plays_and_skips_update_track_playlist_and_entry(app: App, make_track: M
     ]
 
 
-def test_a_session_and_a_background_writer(app: App, make_track: MakeTrack, tmp_path: Path) -> None:
+def test_a_session_and_an_event_store_of_its_own(
+    app: App, make_track: MakeTrack, tmp_path: Path
+) -> None:
     groove = make_track("Groove")
     events = EventStore.open(tmp_path / "listening.duckdb")
-    with ListeningWriter(events) as writer:
-        for day in range(3):
-            with app.session() as session:
-                record_play(
-                    session,
-                    groove,
-                    START + timedelta(days=day),
-                    1.0,
-                    1.0,
-                    "queue",
-                    "finished",
-                    events=writer,
-                )
+    for day in range(3):
+        with app.session() as session:
+            record_play(
+                session,
+                groove,
+                START + timedelta(days=day),
+                1.0,
+                1.0,
+                "queue",
+                "finished",
+                events=events,
+            )
     assert len(events.listening_history(app.local_user_id)) == 3
     events.close()
     with app.session() as session:

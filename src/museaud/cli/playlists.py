@@ -701,7 +701,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     from museaud.audio.preview import PreviewError, load_preview  # noqa: PLC0415
     from museaud.audio.transport import PlaybackUnavailableError  # noqa: PLC0415
     from museaud.cli.sound import _StopOnCtrlC  # noqa: PLC0415
-    from museaud.playlists.history import EndedBy, ListeningWriter, record_play  # noqa: PLC0415
+    from museaud.playlists.history import EndedBy, record_play  # noqa: PLC0415
 
     if args.seconds is not None and args.seconds <= 0:
         raise CommandError("--seconds must be more than 0", EXIT_USAGE)
@@ -717,7 +717,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         except PlaybackUnavailableError as error:
             raise CommandError(str(error)) from error
         try:
-            with ListeningWriter(app.events) as writer, _StopOnCtrlC() as ctrl_c:
+            with _StopOnCtrlC() as ctrl_c:
                 for entry_id, track in queue[args.start - 1 :]:
                     if ctrl_c.stop.is_set():
                         break
@@ -757,7 +757,6 @@ def cmd_play(args: argparse.Namespace) -> int:
                         playlist_id,
                         ended_by,
                         entry_id=entry_id,
-                        events=writer,
                     )
                     plays.append(
                         {

@@ -3,23 +3,21 @@
 A play ended by stop or next before 30 s, or before half the track, is a skip: it counts in
 `tracks.skip_count`; any other play counts in `tracks.play_count` and `last_played_at` (and the
 playlist's and its entry's counts when played from a playlist). Every play, skips too, is also
-a ListeningEvent in the DuckDB analytics store. The player calls `record_play` when a track
-ends; with a `ListeningWriter` the DuckDB write happens on a background thread.
+a ListeningEvent for analytics, handed to the one analytics recorder (a queue and its writer
+thread), so the player never waits for DuckDB and the "record analytics" preference holds.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from museaud import analytics
 from museaud.analytics import EventStore, ListeningEvent
 from museaud.playlists.errors import PlaylistError
 from museaud.store.base import OWNER_KEY
@@ -42,58 +40,6 @@ class Play:
 
     skipped: bool
     event: ListeningEvent
-
-
-class ListeningWriter:
-    """Writes listening events to an EventStore from its own thread, so the player never waits
-    for DuckDB; `close()` (or leaving the `with` block) writes what is queued, then stops."""
-
-    def __init__(self, events: EventStore) -> None:
-        self._events = events
-        self._queue: queue.Queue[ListeningEvent | None] = queue.Queue()
-        self._failure: Exception | None = None
-        self._thread = threading.Thread(target=self._run, name="listening-writer", daemon=True)
-        self._thread.start()
-
-    def put(self, event: ListeningEvent) -> None:
-        """Queue one event (returns at once)."""
-        self._queue.put(event)
-
-    def _run(self) -> None:
-        while (event := self._queue.get()) is not None:
-            batch = [event]
-            while not self._queue.empty():
-                following = self._queue.get()
-                if following is None:
-                    self._write(batch)
-                    return
-                batch.append(following)
-            self._write(batch)
-
-    def _write(self, batch: list[ListeningEvent]) -> None:
-        try:
-            self._events.record_many(batch)
-        except Exception as error:  # kept, and raised by close() on the caller's thread
-            self._failure = error
-
-    def close(self) -> None:
-        """Write every queued event and stop; raises the first write failure, if any."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        if self._failure is not None:
-            raise self._failure
-
-    def __enter__(self) -> ListeningWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def is_skip(played_s: float, duration_s: float | None, ended_by: EndedBy) -> bool:
@@ -185,14 +131,14 @@ def record_play(  # noqa: PLR0917 - the player's call, positional as the GUI exp
     ended_by: EndedBy,
     *,
     entry_id: uuid.UUID | None = None,
-    events: ListeningWriter | EventStore | None = None,
+    events: EventStore | None = None,
 ) -> Play:
     """Record one play: the counts in the store, and a ListeningEvent in analytics.
 
-    target is the App (a transaction of its own; events default to app.events) or a Session
-    (the caller's transaction; the event is written only when `events` is given). Pass a
-    ListeningWriter from a player so DuckDB is written off its thread. entry_id says which
-    entry played when the track is in the playlist twice (default: the first).
+    target is the App (a transaction of its own) or a Session (the caller's transaction). The
+    event goes to the analytics recorder, or straight into `events` when one is given (an
+    import of old history). entry_id says which entry played when the track is in the
+    playlist twice (default: the first).
     """
 
     def store(session: Session) -> Play:
@@ -212,10 +158,8 @@ def record_play(  # noqa: PLR0917 - the player's call, positional as the GUI exp
     else:
         with target.session() as session:
             play = store(session)
-        if events is None:
-            events = target.events
-    if isinstance(events, ListeningWriter):
-        events.put(play.event)
-    elif events is not None:
+    if events is not None:
         events.record(play.event)
+    else:
+        analytics.record(play.event)
     return play

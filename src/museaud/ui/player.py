@@ -6,7 +6,7 @@ it is, and the last number that played to its end, so the player knows a track f
 that the engine went on to the one decoded ahead) without asking. What was heard is counted from
 those reports: the stretches played between starts, seeks and pauses, paused time excluded.
 A play ends finished, by Next/Previous/a jump ("next"), or by Stop ("stopped"), and is written
-with `playlists.history.record_play` on a background thread (DuckDB through a ListeningWriter),
+with `playlists.history.record_play` on a background thread (DuckDB through the analytics recorder),
 never on the GUI or audio thread; `play_recorded` then names the track for the library to
 refresh its cells.
 """
@@ -31,7 +31,7 @@ from museaud.audio.queue import (
     queued_tracks,
 )
 from museaud.audio.transport import TransportState
-from museaud.playlists.history import EndedBy, ListeningWriter, Source, record_play
+from museaud.playlists.history import EndedBy, Source, record_play
 from museaud.ui.playback import PlaybackController
 from museaud.ui.tasks import BackgroundTasks, TaskContext
 
@@ -86,7 +86,6 @@ class TrackPlayer(QObject):
         self._numbers = 0
         self._play: _Play | None = None
         self._ahead: tuple[int, int] | None = None  # (number, queue key) decoded ahead
-        self._writer: ListeningWriter | None = None
         self._history = BackgroundTasks("museaud-listening", self)
         self._reads = BackgroundTasks("museaud-queue-read", self, order="newest_first")
         controller.state_changed.connect(self._state)
@@ -340,9 +339,7 @@ class TrackPlayer(QObject):
         """Write the play in the background (a track never heard is not a play)."""
         if not play.sounded:
             return
-        if self._writer is None:
-            self._writer = ListeningWriter(self.app.events)
-        app, writer, track = self.app, self._writer, play.entry.track
+        app, track = self.app, play.entry.track
         started_at, length_s = play.started_at, play.length_s or track.duration_s
 
         def write(_context: TaskContext) -> uuid.UUID:
@@ -355,7 +352,6 @@ class TrackPlayer(QObject):
                 track.source,
                 ended_by,
                 entry_id=track.entry_id,
-                events=writer,
             )
             return track.track_id
 
@@ -366,12 +362,6 @@ class TrackPlayer(QObject):
         self._end("stopped")
         self._reads.close(0.0)
         self._history.close(5.0, drain=True)
-        writer, self._writer = self._writer, None
-        if writer is not None:
-            try:
-                writer.close()
-            except Exception:  # DuckDB refused: the counts in the store are written already
-                log.exception("could not write the listening history to analytics")
 
 
 def _record_failed(error: Exception) -> None:
