@@ -13,11 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.ndimage import maximum_filter1d, minimum_filter1d
-
-# scipy.signal.sosfilt's kernel, called directly: it filters in place with the state given, so a
-# block costs no validation, no copies and no allocation (sosfilt's wrapper does all three)
-from scipy.signal._sosfilt import _sosfilt
 
 Stereo = npt.NDArray[np.float32]
 """A (2, frames) float32 block: left row, right row."""
@@ -111,6 +106,13 @@ class Equalizer:
     between blocks; it computes in float64 in a buffer of its own."""
 
     def __init__(self, eq: EqSettings, sample_rate: int, max_block: int) -> None:
+        # scipy.signal.sosfilt's kernel, called directly: it filters in place with the state
+        # given, so a block costs no validation, no copies and no allocation (sosfilt's wrapper
+        # does all three). Imported here: scipy.signal takes half a second to load, which
+        # every `museaud` command would pay.
+        from scipy.signal._sosfilt import _sosfilt  # noqa: PLC0415
+
+        self._sosfilt = _sosfilt
         self.sections = np.ascontiguousarray(eq_sections(eq.validated(), sample_rate))
         self.state = np.zeros((2, len(self.sections), 2), np.float64)
         self._buffer = np.zeros(2 * max_block, np.float64)
@@ -125,7 +127,7 @@ class Equalizer:
         frames = block.shape[1]
         signal = self._buffer[: 2 * frames].reshape(2, frames)
         np.copyto(signal, block)
-        _sosfilt(self.sections, signal, self.state)
+        self._sosfilt(self.sections, signal, self.state)
         np.copyto(block, signal, casting="same_kind")
 
 
@@ -169,6 +171,9 @@ class Limiter:
     """
 
     def __init__(self, sample_rate: int, ceiling_db: float, max_block: int) -> None:
+        from scipy.ndimage import minimum_filter1d  # noqa: PLC0415 - slow to load, see Equalizer
+
+        self._minimum_filter1d = minimum_filter1d
         if not -20.0 <= ceiling_db <= 0.0:
             raise DspError(f"true-peak ceiling {ceiling_db:g} dBTP is outside -20..0 dBTP")
         self.ceiling = 10.0 ** (ceiling_db / 20.0)
@@ -225,7 +230,7 @@ class Limiter:
         np.divide(self.ceiling, peak, out=need, where=over)
         if needs.min() < 1.0:
             held_all = self._held[: hold + frames]
-            minimum_filter1d(needs, hold + 1, output=held_all, origin=hold // 2)
+            self._minimum_filter1d(needs, hold + 1, output=held_all, origin=hold // 2)
             held = held_all[hold:]
         else:
             held = need
@@ -284,6 +289,8 @@ def _near(magnitude: npt.NDArray[np.float64], level: float) -> npt.NDArray[np.in
     """Positions (counted from the TAPS-th frame of magnitude, the largest sample of each frame
     over channels) where a peak between samples might pass level: an interpolated value is at
     most the sum of |taps| times the largest sample under the taps."""
+    from scipy.ndimage import maximum_filter1d  # noqa: PLC0415 - slow to load, see Equalizer
+
     reach = maximum_filter1d(magnitude, TRUE_PEAK_TAPS, origin=(TRUE_PEAK_TAPS - 1) // 2)
     return np.flatnonzero(reach[TRUE_PEAK_TAPS:] * _TAPS_GAIN > level)
 
