@@ -182,7 +182,7 @@ def test_a_moved_file_keeps_its_track_rating_plays_and_playlist_entry(
         playlist = Playlist(name="Warm-up")
         session.add(playlist)
         session.flush()
-        session.add(PlaylistEntry(playlist_id=playlist.id, track_id=track.id, position=0))
+        session.add(PlaylistEntry(playlist_id=playlist.id, track_id=track.id, position_key="a0"))
     new_path = library / "Renamed Album" / "fsharp in a new name.wav"
     new_path.parent.mkdir()
     os.rename(old_path, new_path)

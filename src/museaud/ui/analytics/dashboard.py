@@ -48,12 +48,13 @@ class Dashboard(QWidget):
         self.colors: ThemeColors | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self._build_range_bar())
         self.problem = QLabel(self)
         self.problem.setObjectName("analyticsProblem")
         self.problem.setWordWrap(True)
         self.problem.hide()
         outer.addWidget(self.problem)
+        # the range bar scrolls with the charts, so a narrow window squeezes neither the
+        # sidebar nor the controls
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -62,9 +63,10 @@ class Dashboard(QWidget):
         self.grid = QGridLayout(canvas)
         self.grid.setContentsMargins(20, 12, 20, 20)
         self.grid.setSpacing(14)
+        self.grid.addWidget(self._build_range_bar(), 0, 0, 1, 2)
         self.charts = self._build_charts(canvas)
         for index, chart in enumerate(self.charts.values()):
-            self.grid.addWidget(chart, index // 2, index % 2)
+            self.grid.addWidget(chart, 1 + index // 2, index % 2)
         scroll.setWidget(canvas)
         outer.addWidget(scroll, 1)
 

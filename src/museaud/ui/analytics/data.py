@@ -49,27 +49,31 @@ def load_dashboard(app: App, span: Span) -> DashboardData:
     except EventStoreError as error:
         data.problem = str(error)
         return data
-    data.days = reports.listening_by_day(events, span)
-    data.heatmap = reports.listening_heatmap(events, span)
-    for kind in KINDS:
-        for by in BY:
-            data.top[(kind, by)] = reports.top_listened(events, span, kind, by)
-    with app.session(read_only=True) as session:
-        for by in BY:
-            named = []
-            for ranked in data.top[("track_id", by)]:
-                row = track_row(session, uuid.UUID(ranked.name))
-                name = ranked.name[-8:]
-                if row is not None:
-                    name = row["title"] or Path(row["path"]).name
-                named.append(reports.Ranked(name, ranked.plays, ranked.hours))
-            data.top[("track_id", by)] = named
-    data.played_tempo, data.played_keys = reports.played_tempo_and_key(events, span)
-    data.rates = reports.generation_rates(events, span)
-    data.latency = reports.generation_latency(events, span)
-    data.usage = reports.usage(events, span)
-    data.engine = reports.engine_sessions(events, span)
-    data.confidence = reports.analysis_confidence(events, span)
+    try:
+        data.days = reports.listening_by_day(events, span)
+        data.heatmap = reports.listening_heatmap(events, span)
+        for kind in KINDS:
+            for by in BY:
+                data.top[(kind, by)] = reports.top_listened(events, span, kind, by)
+        with app.session(read_only=True) as session:
+            for by in BY:
+                named = []
+                for ranked in data.top[("track_id", by)]:
+                    row = track_row(session, uuid.UUID(ranked.name))
+                    name = ranked.name[-8:]
+                    if row is not None:
+                        name = row["title"] or Path(row["path"]).name
+                    named.append(reports.Ranked(name, ranked.plays, ranked.hours))
+                data.top[("track_id", by)] = named
+        data.played_tempo, data.played_keys = reports.played_tempo_and_key(events, span)
+        data.rates = reports.generation_rates(events, span)
+        data.latency = reports.generation_latency(events, span)
+        data.usage = reports.usage(events, span)
+        data.engine = reports.engine_sessions(events, span)
+        data.confidence = reports.analysis_confidence(events, span)
+    except EventStoreError as error:  # the file went away while it was read (closing)
+        data.problem = str(error)
+        return data
     if app.recorder is not None and app.recorder.problem:
         data.problem = app.recorder.problem
     return data

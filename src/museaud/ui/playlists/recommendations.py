@@ -43,6 +43,7 @@ class RecommendationsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recommendationsPanel")
+        self.setMinimumWidth(180)  # its list elides; the table needs the room more
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
         layout.setSpacing(6)

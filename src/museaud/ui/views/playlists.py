@@ -202,11 +202,11 @@ class PlaylistsView(EmptyStateView):
         page = QWidget(self)
         page.setObjectName("playlistsPage")
         layout = QVBoxLayout(page)
-        layout.setContentsMargins(16, 10, 16, 12)
+        layout.setContentsMargins(12, 10, 12, 12)
         layout.setSpacing(8)
 
         bar = QHBoxLayout()
-        bar.setSpacing(8)
+        bar.setSpacing(6)
         self.new_button = QPushButton("New", page)
         new_menu = QMenu(self.new_button)
         for action in (
@@ -224,19 +224,22 @@ class PlaylistsView(EmptyStateView):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.name_label.setFont(font)
+        self.name_label.setMinimumWidth(1)  # a long name is cut, never widens the window
         self.play_button = QPushButton("Play", page)
         self.play_button.setObjectName("primaryButton")
         self.play_button.clicked.connect(self.play_selected)
         self.order_button = QPushButton("Order for Mixing…", page)
         self.order_button.clicked.connect(self.open_order_dialog)
-        self.path_button = QPushButton("Song Path…", page)
-        self.path_button.setToolTip("A new playlist leading from the selected track to another")
-        self.path_button.clicked.connect(self.open_song_path)
-        self.export_button = QPushButton("Export", page)
-        export_menu = QMenu(self.export_button)
-        export_menu.addAction(self.export_action)
-        export_menu.addAction(self.export_folder_action)
-        self.export_button.setMenu(export_menu)
+        # the rarer actions share one menu, so the bar fits a narrow window beside the sidebar
+        self.more_button = QPushButton("More", page)
+        more_menu = QMenu(self.more_button)
+        self.path_action = more_menu.addAction("Song Path…")
+        self.path_action.setToolTip("A new playlist leading from the selected track to another")
+        self.path_action.triggered.connect(self.open_song_path)
+        more_menu.addSeparator()
+        more_menu.addAction(self.export_action)
+        more_menu.addAction(self.export_folder_action)
+        self.more_button.setMenu(more_menu)
         self.suggest_button = QPushButton("Suggestions", page)
         self.suggest_button.setCheckable(True)
         self.suggest_button.setChecked(True)
@@ -247,8 +250,7 @@ class PlaylistsView(EmptyStateView):
         for button in (
             self.play_button,
             self.order_button,
-            self.path_button,
-            self.export_button,
+            self.more_button,
             self.suggest_button,
         ):
             bar.addWidget(button)
@@ -468,8 +470,9 @@ class PlaylistsView(EmptyStateView):
         self.song_path_action.setEnabled(has_entries)
         self.play_button.setEnabled(has_entries)
         self.order_button.setEnabled(self.order_action.isEnabled())
-        self.path_button.setEnabled(has_entries)
-        self.export_button.setEnabled(has_entries)
+        self.path_action.setEnabled(has_entries)
+        self.export_action.setEnabled(has_entries)
+        self.export_folder_action.setEnabled(has_entries)
 
     def show_message(self, text: str) -> None:
         """A word under the table on what just happened (or went wrong)."""
